@@ -22,6 +22,8 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts", "test/conformance/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // One moto server (with our extension) for the run; see docs/emulator.md.
+          globalSetup: ["test/support/emulator-global-setup.ts"],
         },
       },
     ],

@@ -1,0 +1,49 @@
+/**
+ * Vitest global setup of the e2e project: starts one emulator for the whole run (unless the
+ * environment names another target), provides it to test files as `annexAwsTarget`, and stops
+ * it at the end. The server log is kept when the run failed, deleted otherwise
+ * (`ANNEX_KEEP_EMULATOR_LOG=1` keeps it always).
+ */
+import { rmSync } from "node:fs";
+import type { TestProject } from "vitest/node";
+import { type EmulatorHandle, startEmulator, targetFromEnvironment } from "./emulator.js";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const external = targetFromEnvironment();
+  if (external !== undefined) {
+    process.stderr.write(`[emulator] ${external.reason ?? external.kind}\n`);
+    project.provide("annexAwsTarget", external);
+    return async () => {};
+  }
+  let emulator: EmulatorHandle | undefined = await startEmulator();
+  const handle = emulator;
+  const stopOnSignal = () => {
+    // The server also exits on its own when our stdin pipe closes; this makes it immediate.
+    void handle.stop();
+  };
+  process.once("SIGINT", stopOnSignal);
+  process.once("SIGTERM", stopOnSignal);
+  project.provide("annexAwsTarget", { kind: "moto-ext", endpoint: handle.endpoint, logFile: handle.logFile });
+  project.onTestsRerun(() => handle.reset());
+  return async () => {
+    process.off("SIGINT", stopOnSignal);
+    process.off("SIGTERM", stopOnSignal);
+    if (emulator === undefined) return;
+    await emulator.stop();
+    const keep = process.env.ANNEX_KEEP_EMULATOR_LOG === "1" || hasFailures(project);
+    if (keep) process.stderr.write(`[emulator] server log kept: ${emulator.logFile}\n`);
+    else rmSync(emulator.logFile, { force: true });
+    emulator = undefined;
+  };
+}
+
+function hasFailures(project: TestProject): boolean {
+  try {
+    return (
+      project.vitest.state.getCountOfFailedTests() > 0 ||
+      project.vitest.state.getFiles().some((file) => file.result?.state === "fail")
+    );
+  } catch {
+    return true;
+  }
+}
