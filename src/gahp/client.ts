@@ -1,0 +1,444 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import {
+  GahpError,
+  GahpProtocolError,
+  GahpRequestRejectedError,
+  GahpServerDiedError,
+  GahpTimeoutError,
+  GahpUnsupportedCommandError,
+} from "./errors.js";
+import { type FramedLine, joinArgs, LineSplitter, splitArgs } from "./framing.js";
+import { type Clock, type Field, systemClock } from "./types.js";
+
+/** A reply line as the client sees it: its kind and the fields after it. */
+export interface ReplyLine {
+  readonly kind: "S" | "E" | "F";
+  readonly fields: readonly string[];
+}
+
+export interface GahpClientOptions {
+  /** Sent with `RESPONSE_PREFIX` when the server supports it (default `GAHP:`, as the gridmanager). */
+  readonly responsePrefix?: string;
+  /** Sent with `CONDOR_VERSION`. */
+  readonly condorVersion?: string;
+  /** Limit per asynchronous call (default 600 s, as `GRIDMANAGER_GAHP_CALL_TIMEOUT`). */
+  readonly callTimeoutMs?: number;
+  /** Limit for any reply line (default 20 s, as `GRIDMANAGER_GAHP_RESPONSE_TIMEOUT`); then the server is declared dead. */
+  readonly responseTimeoutMs?: number;
+  /** `RESULTS` polling period when the server has no async mode (default 1 s). */
+  readonly pollIntervalMs?: number;
+  /** Longest line accepted from the server (default 64 MiB). */
+  readonly maxLineBytes?: number;
+  readonly clock?: Clock;
+  /** Diagnostics (discarded unprefixed lines, unknown result ids). */
+  readonly log?: (message: string) => void;
+}
+
+export interface CallOptions {
+  /** Overrides the client's call timeout for this request. */
+  readonly timeoutMs?: number;
+  /** Called when the server acknowledges the request with `S`. */
+  readonly onAccepted?: () => void;
+}
+
+interface ReplyWaiter {
+  readonly sentAt: number;
+  readonly resolve: (reply: ReplyLine) => void;
+  readonly reject: (error: Error) => void;
+  /** Runs synchronously when the reply line arrives, before the next line is read. */
+  readonly onLine?: (reply: ReplyLine) => void;
+  /** For `RESULTS`: result lines still to read after the `S <n>` line. */
+  collecting?: number;
+}
+
+interface PendingCall {
+  readonly command: string;
+  readonly resolve: (fields: string[]) => void;
+  readonly reject: (error: Error) => void;
+  timer: unknown;
+  /** Timed out: the id stays reserved until the server's result for it arrives. */
+  abandoned: boolean;
+}
+
+const DEFAULT_CONDOR_VERSION = "$CondorVersion: 0.1.0 Nov 26 2026 condor-annex $";
+const MAX_REQUEST_ID = 2 ** 31 - 1;
+
+/**
+ * A GAHP client, as the gridmanager drives a GAHP: reads the banner, asks `COMMANDS`, sends
+ * `CONDOR_VERSION`, `RESPONSE_PREFIX` and `ASYNC_MODE_ON` when offered, then gives each
+ * asynchronous call a request id and a promise that settles with its result line. Results are
+ * collected with `RESULTS` on `R` (or by polling without async mode). If the server dies, every
+ * pending request is rejected with {@link GahpServerDiedError}.
+ */
+export class GahpClient {
+  /** The server's banner line (from the first `$`). */
+  banner = "";
+  /** Upper-cased names from `COMMANDS`. */
+  readonly commands = new Set<string>();
+  /** The server's reply to `CONDOR_VERSION`, if it has the command. */
+  serverCondorVersion: string | undefined;
+  /** Whether the server accepted `ASYNC_MODE_ON`. */
+  asyncMode = false;
+
+  private readonly clock: Clock;
+  private readonly splitter: LineSplitter;
+  private readonly waiters: ReplyWaiter[] = [];
+  private readonly calls = new Map<number, PendingCall>();
+  private prefix = "";
+  private bannerWaiter: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
+  private outgoing = "";
+  private flushQueued = false;
+  private nextId = 1;
+  private resultsInFlight = false;
+  private resultsWanted = false;
+  private responseTimer: unknown;
+  private pollTimer: unknown;
+  private dead: Error | undefined;
+  private child: ChildProcess | undefined;
+  private stderrTail = "";
+  private exited: Promise<void> = Promise.resolve();
+
+  private constructor(
+    input: Readable,
+    private readonly output: Writable,
+    private readonly options: GahpClientOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.splitter = new LineSplitter(options.maxLineBytes ?? 64 * 1024 * 1024);
+    input.on("data", (chunk: Buffer | string) => {
+      this.splitter.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, this.onLine);
+    });
+    input.on("end", () => this.die("the GAHP server closed its output"));
+    input.on("error", (error) => this.die(`reading from the GAHP server failed: ${error.message}`));
+    output.on("error", (error) => this.die(`writing to the GAHP server failed: ${error.message}`));
+  }
+
+  /** Starts a GAHP server process and performs the startup sequence. */
+  static async spawn(
+    command: string,
+    args: readonly string[],
+    options: GahpClientOptions & { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  ): Promise<GahpClient> {
+    const child = spawn(command, [...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: options.env,
+      cwd: options.cwd,
+    });
+    const client = new GahpClient(child.stdout, child.stdin, options);
+    client.child = child;
+    child.stderr.on("data", (chunk: Buffer) => {
+      client.stderrTail = (client.stderrTail + chunk.toString("utf8")).slice(-4096);
+    });
+    client.exited = new Promise((resolve) => {
+      child.on("exit", (code, signal) => {
+        client.die(`the GAHP server ${command} exited (${signal ?? `status ${code}`})`);
+        resolve();
+      });
+    });
+    child.on("error", (error) => client.die(`could not run the GAHP server ${command}: ${error.message}`));
+    try {
+      await client.startup();
+    } catch (error) {
+      child.kill("SIGKILL");
+      throw error;
+    }
+    return client;
+  }
+
+  /** Speaks to a server over given streams (`input` = its stdout, `output` = its stdin). */
+  static async connect(
+    input: Readable,
+    output: Writable,
+    options: GahpClientOptions = {},
+  ): Promise<GahpClient> {
+    const client = new GahpClient(input, output, options);
+    await client.startup();
+    return client;
+  }
+
+  /** The spawned process, if this client started one. */
+  get process(): ChildProcess | undefined {
+    return this.child;
+  }
+
+  /** Asynchronous calls not yet settled. */
+  get pendingCount(): number {
+    return this.calls.size;
+  }
+
+  /** Sends a synchronous command and returns its reply (`E`/`F` are returned, not thrown). */
+  command(name: string, args: readonly Field[] = []): Promise<ReplyLine> {
+    return this.send(joinArgs([name, ...args]));
+  }
+
+  /**
+   * Sends an asynchronous command with a fresh request id and resolves with the result fields
+   * after the id (e.g. `["0", "<ad>"]`). Rejects with {@link GahpRequestRejectedError} on
+   * `E`/`F`, {@link GahpTimeoutError} after the call timeout, {@link GahpServerDiedError} if
+   * the server goes away.
+   */
+  call(name: string, args: readonly Field[] = [], options: CallOptions = {}): Promise<string[]> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (!this.commands.has(name.toUpperCase())) {
+      return Promise.reject(new GahpUnsupportedCommandError(`the GAHP server does not offer ${name}`, name));
+    }
+    const requestId = this.allocateId();
+    return new Promise<string[]>((resolve, reject) => {
+      const call: PendingCall = { command: name, resolve, reject, timer: undefined, abandoned: false };
+      const timeoutMs = options.timeoutMs ?? this.options.callTimeoutMs ?? 600_000;
+      call.timer = this.clock.setTimeout(() => {
+        call.abandoned = true;
+        reject(
+          new GahpTimeoutError(`${name} (request ${requestId}) got no result within ${timeoutMs} ms`, name),
+        );
+      }, timeoutMs);
+      this.calls.set(requestId, call);
+      this.send(joinArgs([name, String(requestId), ...args]), (reply) => {
+        if (reply.kind === "S") {
+          options.onAccepted?.();
+          this.startPolling();
+          return;
+        }
+        this.calls.delete(requestId);
+        this.clock.clearTimeout(call.timer);
+        call.reject(new GahpRequestRejectedError(name, reply.kind, reply.fields.join(" ") || undefined));
+      }).catch((error: unknown) => {
+        if (this.calls.get(requestId) !== call) return;
+        this.calls.delete(requestId);
+        this.clock.clearTimeout(call.timer);
+        reject(error instanceof Error ? error : new GahpError(String(error), name));
+      });
+    });
+  }
+
+  /**
+   * Sends `QUIT`, waits for its `S` and, for a spawned server, for the process to exit.
+   * Pending calls are then rejected as the server is gone.
+   */
+  async quit(): Promise<void> {
+    if (this.dead) return;
+    await this.send("QUIT");
+    this.output.end();
+    await this.exited;
+    this.die("the client sent QUIT");
+  }
+
+  /** Kills a spawned server (SIGTERM) or ends the output stream, and fails what is pending. */
+  async close(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null)
+      this.child.kill("SIGTERM");
+    else this.output.end();
+    await this.exited;
+    this.die("the client closed the connection");
+  }
+
+  private async startup(): Promise<void> {
+    const bannerLine = await new Promise<string>((resolve, reject) => {
+      this.bannerWaiter = { resolve, reject };
+      if (this.dead) reject(this.dead);
+    });
+    const dollar = bannerLine.indexOf("$");
+    if (dollar < 0)
+      throw new GahpProtocolError(`the GAHP server's first line is not a version banner: ${bannerLine}`);
+    this.banner = bannerLine.slice(dollar);
+    const commands = await this.command("COMMANDS");
+    if (commands.kind !== "S") throw new GahpProtocolError("the GAHP server refused COMMANDS", "COMMANDS");
+    for (const name of commands.fields) this.commands.add(name.toUpperCase());
+    if (this.commands.has("CONDOR_VERSION")) {
+      const reply = await this.command("CONDOR_VERSION", [
+        this.options.condorVersion ?? DEFAULT_CONDOR_VERSION,
+      ]);
+      if (reply.kind === "S") this.serverCondorVersion = reply.fields.join(" ");
+    }
+    const prefix = this.options.responsePrefix ?? "GAHP:";
+    if (prefix !== "" && this.commands.has("RESPONSE_PREFIX")) {
+      const reply = await this.send(joinArgs(["RESPONSE_PREFIX", prefix]), (line) => {
+        // Switch before reading the next line: every line after this reply carries the prefix.
+        if (line.kind === "S") this.prefix = prefix;
+      });
+      if (reply.kind !== "S")
+        throw new GahpProtocolError("the GAHP server refused RESPONSE_PREFIX", "RESPONSE_PREFIX");
+    }
+    if (this.commands.has("ASYNC_MODE_ON")) {
+      const reply = await this.command("ASYNC_MODE_ON");
+      this.asyncMode = reply.kind === "S";
+    }
+  }
+
+  private allocateId(): number {
+    for (;;) {
+      const id = this.nextId;
+      this.nextId = id >= MAX_REQUEST_ID ? 1 : id + 1;
+      if (!this.calls.has(id)) return id;
+    }
+  }
+
+  private send(line: string, onLine?: (reply: ReplyLine) => void): Promise<ReplyLine> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise<ReplyLine>((resolve, reject) => {
+      this.waiters.push({ sentAt: this.clock.now(), resolve, reject, onLine });
+      // CRLF, as the gridmanager writes.
+      this.outgoing += `${line}\r\n`;
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        queueMicrotask(this.flushOutgoing);
+      }
+      this.armResponseTimer();
+    });
+  }
+
+  private readonly flushOutgoing = (): void => {
+    this.flushQueued = false;
+    if (this.outgoing === "" || this.dead) return;
+    const chunk = this.outgoing;
+    this.outgoing = "";
+    this.output.write(chunk);
+  };
+
+  private readonly onLine = (framed: FramedLine): void => {
+    if (framed.kind === "overlong") {
+      this.die(`the GAHP server wrote a line of ${framed.bytes} bytes, over the client's limit`);
+      return;
+    }
+    let text = framed.text;
+    if (this.bannerWaiter) {
+      const waiter = this.bannerWaiter;
+      this.bannerWaiter = undefined;
+      waiter.resolve(text);
+      return;
+    }
+    if (this.prefix !== "") {
+      if (!text.startsWith(this.prefix)) {
+        this.options.log?.(`discarded unprefixed line from the GAHP server: ${text.slice(0, 200)}`);
+        return;
+      }
+      text = text.slice(this.prefix.length);
+    }
+    const fields = splitArgs(text);
+    const head = this.waiters[0];
+    if (head?.collecting !== undefined) {
+      this.onResultLine(fields);
+      head.collecting--;
+      if (head.collecting === 0) this.finishResults();
+      return;
+    }
+    if (fields.length === 1 && fields[0] === "R") {
+      this.requestResults();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter === undefined) {
+      this.die(`the GAHP server wrote an unexpected line: ${text.slice(0, 200)}`);
+      return;
+    }
+    const kind = fields[0];
+    if (kind !== "S" && kind !== "E" && kind !== "F") {
+      waiter.reject(
+        new GahpProtocolError(`the GAHP server answered with neither S, E nor F: ${text.slice(0, 200)}`),
+      );
+      return;
+    }
+    const reply: ReplyLine = { kind, fields: fields.slice(1) };
+    waiter.onLine?.(reply);
+    waiter.resolve(reply);
+    if (this.waiters.length === 0 && this.responseTimer !== undefined) {
+      // Nothing awaited: no timer should keep the event loop (and a CLI) alive.
+      this.clock.clearTimeout(this.responseTimer);
+      this.responseTimer = undefined;
+    }
+    this.armResponseTimer();
+  };
+
+  private requestResults(): void {
+    if (this.resultsInFlight) {
+      this.resultsWanted = true;
+      return;
+    }
+    this.resultsInFlight = true;
+    this.send("RESULTS", (reply) => {
+      const count = reply.kind === "S" ? Number(reply.fields[0] ?? "0") : 0;
+      if (count > 0 && Number.isSafeInteger(count)) {
+        // Keep this waiter at the head while its result lines arrive.
+        const collecting: ReplyWaiter = {
+          sentAt: this.clock.now(),
+          resolve: () => {},
+          reject: () => {},
+          collecting: count,
+        };
+        this.waiters.unshift(collecting);
+      } else {
+        this.finishResults(false);
+      }
+    }).catch(() => {});
+  }
+
+  private finishResults(shiftCollector = true): void {
+    if (shiftCollector) this.waiters.shift();
+    this.resultsInFlight = false;
+    if (this.resultsWanted) {
+      this.resultsWanted = false;
+      this.requestResults();
+    }
+  }
+
+  private onResultLine(fields: string[]): void {
+    const id = Number(fields[0]);
+    const call = this.calls.get(id);
+    if (call === undefined) {
+      this.options.log?.(`result for unknown request id ${fields[0] ?? ""}`);
+      return;
+    }
+    this.calls.delete(id);
+    this.clock.clearTimeout(call.timer);
+    if (!call.abandoned) call.resolve(fields.slice(1));
+  }
+
+  /** Polls `RESULTS` while calls are pending, for servers without async mode. */
+  private startPolling(): void {
+    if (this.asyncMode || this.pollTimer !== undefined) return;
+    this.pollTimer = this.clock.setTimeout(() => {
+      this.pollTimer = undefined;
+      if (this.dead || this.calls.size === 0) return;
+      this.requestResults();
+      this.startPolling();
+    }, this.options.pollIntervalMs ?? 1000);
+  }
+
+  private armResponseTimer(): void {
+    if (this.responseTimer !== undefined || this.waiters.length === 0 || this.dead) return;
+    const limit = this.options.responseTimeoutMs ?? 20_000;
+    this.responseTimer = this.clock.setTimeout(
+      () => {
+        this.responseTimer = undefined;
+        const head = this.waiters[0];
+        if (head === undefined || this.dead) return;
+        if (this.clock.now() - head.sentAt >= limit) {
+          this.die(`the GAHP server did not answer within ${limit} ms`, GahpTimeoutError);
+          this.child?.kill("SIGKILL");
+          return;
+        }
+        this.armResponseTimer();
+      },
+      Math.max(10, Math.floor(limit / 4)),
+    );
+  }
+
+  /** Declares the server gone: every waiter and pending call is rejected with the reason. */
+  private die(reason: string, kind: new (message: string) => GahpError = GahpServerDiedError): void {
+    if (this.dead) return;
+    const detail = this.stderrTail.trim() === "" ? "" : ` (stderr: ${this.stderrTail.trim().slice(-500)})`;
+    const error = new kind(`${reason}${detail}`);
+    this.dead = error;
+    if (this.responseTimer !== undefined) this.clock.clearTimeout(this.responseTimer);
+    if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
+    this.bannerWaiter?.reject(error);
+    this.bannerWaiter = undefined;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+    for (const call of this.calls.values()) {
+      this.clock.clearTimeout(call.timer);
+      if (!call.abandoned) call.reject(error);
+    }
+    this.calls.clear();
+  }
+}

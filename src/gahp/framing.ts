@@ -1,0 +1,173 @@
+/**
+ * GAHP framing: how bytes become request lines and lines become arguments, and back.
+ *
+ * Input lines end at an unescaped LF (a CR before it is an ordinary separator, so CRLF and LF
+ * both work); a backslash makes the next byte literal, including LF, which then continues the
+ * line. Arguments are separated by unescaped space, tab or CR. Output escapes space, tab,
+ * backslash, CR and LF with a backslash and ends every line with a bare LF. The literal `NULL`
+ * (any case) stands for "no value".
+ */
+
+const LF = 0x0a;
+const BACKSLASH = 0x5c;
+
+/** One framed input line: its text, or the fact that it was longer than the limit. */
+export type FramedLine =
+  | { readonly kind: "line"; readonly text: string }
+  | { readonly kind: "overlong"; readonly bytes: number };
+
+/**
+ * Streaming splitter from bytes to lines. It holds at most `maxLineBytes` bytes of one line;
+ * the rest of an over-long line is discarded as it streams and the line is reported once, at
+ * its end, as `overlong` so that the server can still answer it in order.
+ */
+export class LineSplitter {
+  private parts: Buffer[] = [];
+  private length = 0;
+  /** Length of the run of backslashes at the end of the bytes seen so far in this line. */
+  private trailingBackslashes = 0;
+  private discarding = false;
+
+  constructor(private readonly maxLineBytes: number) {}
+
+  /** Feeds a chunk; calls `emit` for every line it completes, in order. */
+  push(chunk: Buffer, emit: (line: FramedLine) => void): void {
+    let start = 0;
+    let searchFrom = 0;
+    while (searchFrom < chunk.length) {
+      const lf = chunk.indexOf(LF, searchFrom);
+      if (lf < 0) break;
+      if (this.isEscaped(chunk, start, lf)) {
+        searchFrom = lf + 1;
+        continue;
+      }
+      this.finishLine(chunk, start, lf, emit);
+      start = lf + 1;
+      searchFrom = start;
+    }
+    if (start < chunk.length) this.keep(chunk, start, chunk.length);
+  }
+
+  /** Ends the input: a final line without its LF still counts as a line. */
+  end(emit: (line: FramedLine) => void): void {
+    if (this.length > 0 || this.discarding) this.finishLine(Buffer.alloc(0), 0, 0, emit);
+  }
+
+  /** Whether the LF at `lf` is preceded by an odd run of backslashes (and so is data). */
+  private isEscaped(chunk: Buffer, start: number, lf: number): boolean {
+    let run = 0;
+    let i = lf - 1;
+    while (i >= start && chunk[i] === BACKSLASH) {
+      run++;
+      i--;
+    }
+    if (i < start) run += this.trailingBackslashes;
+    return run % 2 === 1;
+  }
+
+  private keep(chunk: Buffer, from: number, to: number): void {
+    let run = 0;
+    let i = to - 1;
+    while (i >= from && chunk[i] === BACKSLASH) {
+      run++;
+      i--;
+    }
+    this.trailingBackslashes = i < from ? this.trailingBackslashes + run : run;
+    this.length += to - from;
+    if (this.discarding) return;
+    if (this.length > this.maxLineBytes) {
+      this.discarding = true;
+      this.parts = [];
+      return;
+    }
+    // Copy: the caller may reuse its buffer, and a slice would pin the whole chunk.
+    this.parts.push(Buffer.from(chunk.subarray(from, to)));
+  }
+
+  private finishLine(chunk: Buffer, from: number, to: number, emit: (line: FramedLine) => void): void {
+    const total = this.length + (to - from);
+    let line: FramedLine;
+    if (this.discarding || total > this.maxLineBytes) {
+      line = { kind: "overlong", bytes: total };
+    } else if (this.parts.length === 0) {
+      line = { kind: "line", text: chunk.toString("utf8", from, to) };
+    } else {
+      this.parts.push(chunk.subarray(from, to));
+      line = { kind: "line", text: Buffer.concat(this.parts).toString("utf8") };
+    }
+    this.parts = [];
+    this.length = 0;
+    this.trailingBackslashes = 0;
+    this.discarding = false;
+    emit(line);
+  }
+}
+
+const SEPARATORS = /[ \t\r]+/;
+
+/**
+ * Splits one request line into its arguments, undoing the escapes. Unescaped space, tab and
+ * CR separate arguments; a backslash makes the next character literal; a backslash at the very
+ * end of the line escapes nothing and is dropped.
+ */
+export function splitArgs(line: string): string[] {
+  if (!line.includes("\\")) {
+    const fields = line.split(SEPARATORS);
+    // split leaves an empty first/last field when the line starts/ends with a separator.
+    if (fields[0] === "") fields.shift();
+    if (fields.length > 0 && fields[fields.length - 1] === "") fields.pop();
+    return fields;
+  }
+  const args: string[] = [];
+  let current = "";
+  let inArg = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === BACKSLASH) {
+      i++;
+      if (i < line.length) current += line[i];
+      inArg = true;
+    } else if (c === 0x20 || c === 0x09 || c === 0x0d) {
+      if (inArg) args.push(current);
+      current = "";
+      inArg = false;
+    } else {
+      current += line[i];
+      inArg = true;
+    }
+  }
+  if (inArg) args.push(current);
+  return args;
+}
+
+const NEEDS_ESCAPE = /[ \t\\\r\n]/;
+const ESCAPED_CHARS = /[ \t\\\r\n]/g;
+
+/**
+ * Escapes one argument for the wire. `null` and the empty string (which the line format
+ * cannot carry) are written as `NULL`.
+ */
+export function escapeArg(value: string | null): string {
+  if (value === null || value === "") return "NULL";
+  return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED_CHARS, "\\$&") : value;
+}
+
+/** Joins arguments into one line of escaped fields, without the line end. */
+export function joinArgs(fields: readonly (string | null)[]): string {
+  let line = "";
+  for (let i = 0; i < fields.length; i++) {
+    if (i > 0) line += " ";
+    line += escapeArg(fields[i] ?? null);
+  }
+  return line;
+}
+
+/** Whether an argument is the protocol's `NULL` ("no value"), compared case-insensitively. */
+export function isNullArg(arg: string): boolean {
+  return arg.length === 4 && arg.toUpperCase() === "NULL";
+}
+
+/** The argument, or `null` when it is `NULL`. */
+export function nullableArg(arg: string): string | null {
+  return isNullArg(arg) ? null : arg;
+}
