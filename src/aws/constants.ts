@@ -1,0 +1,26 @@
+/**
+ * Defaults for every AWS client condor-annex builds. The SDK's own retry strategy does the
+ * retrying (throttling included); these numbers only configure it.
+ */
+export const AWS_DEFAULTS = {
+  /** Total attempts per call, the first one included. */
+  maxAttempts: 6,
+  /**
+   * `adaptive` adds client-side rate limiting on top of `standard`'s exponential backoff with
+   * jitter, so a burst of throttled calls (a status sweep over many annexes) slows down instead
+   * of spending its attempts.
+   */
+  retryMode: "adaptive",
+  /** The region used when neither the caller nor the environment names one. */
+  region: "us-east-1",
+} as const;
+
+/** Environment variables the client factory reads (the SDK's own names). */
+export const AWS_ENV = {
+  endpoint: "AWS_ENDPOINT_URL",
+  region: "AWS_REGION",
+  defaultRegion: "AWS_DEFAULT_REGION",
+} as const;
+
+/** Name of the API-call counting middleware in each client's stack. */
+export const CALL_COUNTER_MIDDLEWARE = "annexApiCallCounter";
