@@ -1,0 +1,282 @@
+/**
+ * The old ("long") ClassAd format, as `condor_q -long` prints it and HTCondor's
+ * CondorClassAdFileParseHelper reads it: one `Name = value` line per attribute, `#` comment lines,
+ * a blank line between ads. Values use the old syntax (backslash literal except in `\"`) and
+ * HTCondor's old semantics (leading-zero integers are errors, `;` may separate arguments).
+ *
+ * The reader is incremental: it consumes a stream chunk by chunk and holds only the current ad,
+ * so a queue dump of any size is never held in memory (let alone twice).
+ */
+import type { Readable } from "node:stream";
+import type { Attribute, Expr, RecordExpr } from "./ast.js";
+import { ClassAd } from "./classad.js";
+import { ClassAdSyntaxError, type ParseResult } from "./errors.js";
+import { parseExpression } from "./parse.js";
+import { compareCaseInsensitive, unparseOld } from "./unparse.js";
+
+export type { ParseResult } from "./errors.js";
+
+/** Options of the old-format readers. */
+export interface OldFormatOptions {
+  /**
+   * Disable the literal fast path (plain integers, reals, strings, booleans) and send every value
+   * through the full grammar. The results are identical (a differential test proves it); this
+   * exists for that test and for benchmarking.
+   */
+  fullGrammarOnly?: boolean;
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+const SIMPLE_INT = /^-?(?:0|[1-9][0-9]{0,17})$/;
+const SIMPLE_REAL = /^-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][+-]?[0-9]+)?$/;
+
+/**
+ * The fast path for the literal values that make up most of a job ad. Returns null when the text
+ * is anything else, so the full grammar decides (and reports errors).
+ */
+function fastLiteral(text: string, inputIsBytes: boolean): Expr | null {
+  const c = text.charCodeAt(0);
+  if (c === 34) {
+    // "…" without backslash or inner quote: the old syntax reads it verbatim.
+    const close = text.indexOf('"', 1);
+    if (close !== text.length - 1 || text.indexOf("\\") >= 0 || text.indexOf("\n") >= 0) return null;
+    const raw = text.slice(1, close);
+    const value = !inputIsBytes && NON_ASCII.test(raw) ? Buffer.from(raw, "utf8").toString("latin1") : raw;
+    return { kind: "literal", value: { type: "string", value } };
+  }
+  if ((c >= 48 && c <= 57) || c === 45) {
+    if (SIMPLE_INT.test(text)) return { kind: "literal", value: { type: "integer", value: BigInt(text) } };
+    if (SIMPLE_REAL.test(text)) return { kind: "literal", value: { type: "real", value: Number(text) } };
+    return null;
+  }
+  const lower = text.length <= 9 ? text.toLowerCase() : "";
+  if (lower === "true") return { kind: "literal", value: { type: "boolean", value: true } };
+  if (lower === "false") return { kind: "literal", value: { type: "boolean", value: false } };
+  if (lower === "undefined") return { kind: "literal", value: { type: "undefined" } };
+  return null;
+}
+
+/** Parses the value side of one long-form line (old syntax, old semantics). */
+export function parseOldValue(
+  text: string,
+  options: OldFormatOptions & { inputIsBytes?: boolean } = {},
+): ParseResult<Expr> {
+  const inputIsBytes = options.inputIsBytes ?? false;
+  if (!options.fullGrammarOnly) {
+    const fast = fastLiteral(text, inputIsBytes);
+    if (fast !== null) return { ok: true, value: fast };
+  }
+  return parseExpression(text, { oldSyntax: true, oldSemantics: true, inputIsBytes });
+}
+
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && (c < 9 || c > 13)) return false;
+  }
+  return true;
+}
+
+/**
+ * Collects long-form lines into ads. Feed lines with {@link push}; a finished ad (or the first
+ * error inside it) comes back from `push` when its blank delimiter line arrives, or from
+ * {@link finish} at the end of input.
+ */
+export class OldAdAssembler {
+  private attributes: Attribute[] = [];
+  private error: ClassAdSyntaxError | null = null;
+  private adIndex = 0;
+  private lineNumber = 0;
+
+  constructor(private readonly options: OldFormatOptions & { inputIsBytes?: boolean } = {}) {}
+
+  /** Adds one line (without its `\n`). Returns a completed ad when the line ends one. */
+  push(rawLine: string): ParseResult<ClassAd> | null {
+    this.lineNumber++;
+    const line = rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;
+    if (isBlank(line)) return this.endAd();
+    if (this.error !== null) return null; // the rest of a bad ad is skipped
+    let start = 0;
+    while (start < line.length && isWhite(line.charCodeAt(start))) start++;
+    if (line.charCodeAt(start) === 35) return null; // # comment
+    const eq = line.indexOf("=", start);
+    if (eq < 0) {
+      this.error = new ClassAdSyntaxError({
+        message: "expected 'Name = value'",
+        line: this.lineNumber,
+        column: start + 1,
+        offendingText: line.slice(start, start + 60),
+        expected: ["'='"],
+        adIndex: this.adIndex,
+      });
+      return null;
+    }
+    let nameEnd = eq;
+    while (nameEnd > start && isWhite(line.charCodeAt(nameEnd - 1))) nameEnd--;
+    const name = line.slice(start, nameEnd);
+    if (name.length === 0) {
+      this.error = new ClassAdSyntaxError({
+        message: "missing attribute name before '='",
+        line: this.lineNumber,
+        column: eq + 1,
+        offendingText: "=",
+        expected: ["an attribute name"],
+        adIndex: this.adIndex,
+      });
+      return null;
+    }
+    let valueStart = eq + 1;
+    while (valueStart < line.length && isWhite(line.charCodeAt(valueStart))) valueStart++;
+    let valueEnd = line.length;
+    while (valueEnd > valueStart && isWhite(line.charCodeAt(valueEnd - 1))) valueEnd--;
+    const parsed = parseOldValue(line.slice(valueStart, valueEnd), this.options);
+    if (!parsed.ok) {
+      this.error = parsed.error.locatedIn({
+        adIndex: this.adIndex,
+        attribute: name,
+        line: this.lineNumber,
+        columnOffset: valueStart,
+      });
+      return null;
+    }
+    this.attributes.push({ name, expr: parsed.value });
+    return null;
+  }
+
+  /** Ends the input; returns the last ad if one is pending. */
+  finish(): ParseResult<ClassAd> | null {
+    return this.endAd();
+  }
+
+  private endAd(): ParseResult<ClassAd> | null {
+    const error = this.error;
+    const attributes = this.attributes;
+    if (error === null && attributes.length === 0) return null;
+    this.error = null;
+    this.attributes = [];
+    this.adIndex++;
+    if (error !== null) return { ok: false, error };
+    return { ok: true, value: new ClassAd(attributes) };
+  }
+}
+
+function isWhite(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
+
+/** Any source of chunks: a Node Readable, or any (async) iterable of strings or bytes. */
+export type ChunkSource = Readable | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+
+/**
+ * Reads a stream of long-form ads incrementally. Yields one result per ad, in order: the ad, or
+ * the first syntax error in it (with the ad index, attribute name and absolute line); reading
+ * continues with the next ad after an error. Byte chunks are taken as bytes (latin1), so string
+ * values are byte strings exactly as in the file; string chunks are UTF-8 encoded as needed.
+ */
+export async function* parseOldAds(
+  source: ChunkSource,
+  options: OldFormatOptions = {},
+): AsyncGenerator<ParseResult<ClassAd>> {
+  let assembler: OldAdAssembler | null = null;
+  let pending = "";
+  for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
+    const text =
+      typeof chunk === "string"
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+    if (assembler === null)
+      assembler = new OldAdAssembler({ ...options, inputIsBytes: typeof chunk !== "string" });
+    let start = 0;
+    let nl = text.indexOf("\n");
+    if (nl >= 0 && pending.length > 0) {
+      const r = assembler.push(pending + text.slice(0, nl));
+      pending = "";
+      if (r !== null) yield r;
+      start = nl + 1;
+      nl = text.indexOf("\n", start);
+    }
+    while (nl >= 0) {
+      const r = assembler.push(text.slice(start, nl));
+      if (r !== null) yield r;
+      start = nl + 1;
+      nl = text.indexOf("\n", start);
+    }
+    pending += text.slice(start);
+  }
+  if (assembler === null) return;
+  if (pending.length > 0) {
+    const r = assembler.push(pending);
+    if (r !== null) yield r;
+  }
+  const last = assembler.finish();
+  if (last !== null) yield last;
+}
+
+/** Parses every long-form ad in `text` (synchronously). */
+export function parseOldAdsFromText(
+  text: string,
+  options: OldFormatOptions & { inputIsBytes?: boolean } = {},
+): ParseResult<ClassAd>[] {
+  const assembler = new OldAdAssembler(options);
+  const out: ParseResult<ClassAd>[] = [];
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf("\n", start);
+    const line = nl < 0 ? text.slice(start) : text.slice(start, nl);
+    if (nl >= 0 || line.length > 0) {
+      const r = assembler.push(line);
+      if (r !== null) out.push(r);
+    }
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  const last = assembler.finish();
+  if (last !== null) out.push(last);
+  return out;
+}
+
+/** Parses exactly one long-form ad (blank lines inside are not allowed to split it). */
+export function parseOldClassAd(text: string, options: OldFormatOptions = {}): ParseResult<ClassAd> {
+  const results = parseOldAdsFromText(text, options);
+  const first = results[0];
+  if (first === undefined) return { ok: true, value: new ClassAd() };
+  if (!first.ok) return first;
+  const second = results[1];
+  if (second !== undefined) {
+    return second.ok
+      ? {
+          ok: false,
+          error: new ClassAdSyntaxError({
+            message: "more than one ad in the input (a blank line separates ads)",
+            line: 1,
+            column: 1,
+            offendingText: "",
+            expected: ["one ad"],
+            adIndex: 1,
+          }),
+        }
+      : second;
+  }
+  return first;
+}
+
+/**
+ * Prints one ad in the long form, as `condor_q -long` does: `Name = value` lines, names in
+ * case-insensitive order (ties: byte order), no trailing blank line. Returns a byte string.
+ */
+export function formatOldAd(ad: ClassAd | RecordExpr): string {
+  const attributes = ad instanceof ClassAd ? [...ad.attributes()] : [...ad.attributes];
+  attributes.sort(
+    (a, b) => compareCaseInsensitive(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  let out = "";
+  for (const a of attributes) out += `${a.name} = ${unparseOld(a.expr)}\n`;
+  return out;
+}
+
+/** Prints ads in the long form with a blank line after each ad (the `condor_q -long` layout). */
+export function formatOldAds(ads: Iterable<ClassAd | RecordExpr>): string {
+  let out = "";
+  for (const ad of ads) out += `${formatOldAd(ad)}\n`;
+  return out;
+}
