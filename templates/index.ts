@@ -1,59 +1,36 @@
 /**
  * Public API of the templates: renderers for the setup stack and the annex stack, the names of
- * their parameters and outputs, and the stack tags an annex stack is created with.
- *
- * STUB (first commit): the renderers return minimal valid templates so that src/annex can build
- * against this interface; the full templates replace them in the next commits.
+ * their parameters and outputs, the capabilities they need, and the stack tags of an annex stack.
  */
 import { TAG_ANNEX_NAME, TAG_DEADLINE, TAG_OWNER, TAG_POOL, TAG_REQUEST } from "./constants.js";
-import type { AnnexStackParams, CfnTemplate, SetupStackParams, StackTag } from "./types.js";
+import type { AnnexStackParams, StackTag } from "./types.js";
 
+export {
+  ANNEX_CAPABILITIES,
+  ANNEX_OUTPUTS,
+  ANNEX_PARAMETERS,
+  annexResourceTags,
+  leaseEvaluationPeriods,
+  renderAnnexStack,
+} from "./annex-stack.js";
+export { renderBootstrap, renderCondorConfig, startExpression } from "./bootstrap.js";
 export * from "./constants.js";
+export { WILDCARD_JUSTIFICATIONS } from "./policies.js";
+export {
+  LEASE_ENV,
+  leaseCodeKey,
+  renderSetupStack,
+  SETUP_CAPABILITIES,
+  SETUP_OUTPUTS,
+} from "./setup-stack.js";
 export * from "./types.js";
+export { annexStackProblems, setupStackProblems } from "./validate.js";
 
-/** Output names of the setup stack. */
-export const SETUP_OUTPUTS = {
-  tokenBucket: "TokenBucketName",
-  leaseFunctionArn: "LeaseFunctionArn",
-  serviceRoleArn: "ServiceRoleArn",
-} as const;
-
-/** Parameter names of the annex stack that a resize may change with `UsePreviousTemplate`. */
-export const ANNEX_PARAMETERS = {
-  desiredCapacity: "DesiredCapacity",
-  maxCapacity: "MaxCapacity",
-} as const;
-
-/** Output names of the annex stack. */
-export const ANNEX_OUTPUTS = {
-  autoScalingGroupName: "AutoScalingGroupName",
-  leaseAlarmName: "LeaseAlarmName",
-  leaseTopicArn: "LeaseTopicArn",
-  launchTemplateId: "LaunchTemplateId",
-  securityGroupId: "SecurityGroupId",
-  instanceRoleArn: "InstanceRoleArn",
-} as const;
-
-/** STUB: renders the per-account setup stack. */
-export function renderSetupStack(_p: SetupStackParams): CfnTemplate {
-  return {
-    AWSTemplateFormatVersion: "2010-09-09",
-    Description: "condor-annex setup (stub)",
-    Resources: { TokenBucket: { Type: "AWS::S3::Bucket" } },
-    Outputs: { [SETUP_OUTPUTS.tokenBucket]: { Value: { Ref: "TokenBucket" } } },
-  };
-}
-
-/** STUB: renders the annex stack `HTCondorAnnex-<name>`. */
-export function renderAnnexStack(p: AnnexStackParams): CfnTemplate {
-  return {
-    AWSTemplateFormatVersion: "2010-09-09",
-    Description: `condor-annex annex ${p.annexName} (stub)`,
-    Resources: { LeaseTopic: { Type: "AWS::SNS::Topic" } },
-  };
-}
-
-/** The tags CreateStack/UpdateStack must carry for an annex stack (the sweeper and list read them). */
+/**
+ * The tags CreateStack/UpdateStack must carry for an annex stack: the sweeper reads the name and
+ * deadline, ANNEX_LIST rebuilds its view from all of them. Extending the deadline is an update of
+ * these tags alone (UsePreviousTemplate).
+ */
 export function annexStackTags(p: AnnexStackParams): StackTag[] {
   const tags: StackTag[] = [
     { Key: TAG_ANNEX_NAME, Value: p.annexName },
@@ -64,4 +41,9 @@ export function annexStackTags(p: AnnexStackParams): StackTag[] {
   if (p.request !== undefined) tags.push({ Key: TAG_REQUEST, Value: p.request });
   for (const [Key, Value] of Object.entries(p.tags ?? {})) tags.push({ Key, Value });
   return tags;
+}
+
+/** A template as the `TemplateBody` string CloudFormation takes (compact JSON; the limit is 51,200 bytes). */
+export function templateBody(t: import("./types.js").CfnTemplate): string {
+  return JSON.stringify(t);
 }
