@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { VERSION } from "../version.js";
+import { buildClassAdCommand } from "./classad-command.js";
 
 /** Builds the `condor-annex` command line program (subcommands are added by their modules). */
 export function buildProgram(): Command {
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     )
     .version(VERSION, "-V, --version", "print the version and exit")
     .helpOption("-h, --help", "show this help");
+  program.addCommand(buildClassAdCommand());
   return program;
 }
 
