@@ -113,6 +113,14 @@ export class GahpServer {
     for (const command of options.commands ?? []) this.table.register(command);
   }
 
+  /**
+   * Adds a command after construction (e.g. commands whose module loads after the banner).
+   * Register before feeding input that uses it.
+   */
+  register(command: GahpCommand): void {
+    this.table.register(command);
+  }
+
   /** The connection state. */
   get state(): ServerState {
     return this.currentState;
