@@ -31,3 +31,53 @@ export const UNDEFINED: Value = Object.freeze({ kind: "undefined" });
 export const ERROR: Value = Object.freeze({ kind: "error" });
 export const TRUE: Value = Object.freeze({ kind: "boolean", value: true });
 export const FALSE: Value = Object.freeze({ kind: "boolean", value: false });
+
+/** The largest and smallest int64 values, as bigints. */
+export const INT64_MAX = 9223372036854775807n;
+export const INT64_MIN = -9223372036854775808n;
+
+/** An integer value, wrapped to int64 (two's complement), as libclassad's arithmetic does. */
+export function integerValue(value: bigint): Value {
+  return { kind: "integer", value: BigInt.asIntN(64, value) };
+}
+
+/** An integer value from a JS number (truncated toward zero; NaN → 0; clamped like a C cast). */
+export function integerFromNumber(value: number): Value {
+  return { kind: "integer", value: bigintFromNumber(value) };
+}
+
+/**
+ * Converts a double to int64 like the C++ library's casts on x86-64: truncation toward zero,
+ * with NaN and out-of-range values becoming INT64_MIN (the "integer indefinite" value).
+ */
+export function bigintFromNumber(value: number): bigint {
+  if (!Number.isFinite(value) || value >= 2 ** 63 || value < -(2 ** 63)) {
+    return INT64_MIN;
+  }
+  return BigInt(Math.trunc(value));
+}
+
+/** A real value. */
+export function realValue(value: number): Value {
+  return { kind: "real", value };
+}
+
+/** A string value (byte string). */
+export function stringValue(value: string): Value {
+  return { kind: "string", value };
+}
+
+/** A boolean value (shared frozen instances). */
+export function booleanValue(value: boolean): Value {
+  return value ? TRUE : FALSE;
+}
+
+/** Whether a value is an integer or a real (booleans are not numbers here). */
+export function isNumber(value: Value): value is Extract<Value, { kind: "integer" | "real" }> {
+  return value.kind === "integer" || value.kind === "real";
+}
+
+/** The numeric value of an integer or real as a double. */
+export function numberOf(value: Extract<Value, { kind: "integer" | "real" }>): number {
+  return value.kind === "integer" ? Number(value.value) : value.value;
+}

@@ -1,0 +1,309 @@
+import type { Expr } from "../ast.js";
+import { compareBytesIgnoringCase } from "../strings.js";
+import {
+  booleanValue,
+  ERROR,
+  FALSE,
+  integerValue,
+  realValue,
+  stringValue,
+  TRUE,
+  UNDEFINED,
+  type Value,
+} from "../value.js";
+import { compileRegex, splitStringList } from "./strings.js";
+import { type BuiltinFunction, evalArgs, listItems } from "./support.js";
+
+/**
+ * The HTCondor-only functions (registered by HTCondor's compat layer and by the `htcondor` Python
+ * package, not by standalone libclassad): string lists, split, user/slot names, evaluation in
+ * each ad of a list, and the argument/environment converters.
+ */
+
+const LIST_DELIMS = ", ";
+const MEMBER_DELIMS = ", \t\r\n";
+
+function strings(values: Value[]): string[] | Value {
+  const out: string[] = [];
+  for (const v of values) {
+    if (v.kind === "error") return ERROR;
+    if (v.kind !== "string") return ERROR;
+    out.push(v.value);
+  }
+  return out;
+}
+
+/** `stringListSize(list [, delims])`. */
+export const stringListSize: BuiltinFunction = (ev, args, scope) => {
+  if (args.length !== 1 && args.length !== 2) return ERROR;
+  const s = strings(evalArgs(ev, args, scope));
+  if (!Array.isArray(s)) return s;
+  return integerValue(BigInt(splitStringList(s[0] ?? "", s[1] ?? LIST_DELIMS).length));
+};
+
+/** `stringListSum/Avg/Min/Max(list [, delims])`. */
+export const stringListSummarize: BuiltinFunction = (ev, args, scope, name) => {
+  if (args.length !== 1 && args.length !== 2) return ERROR;
+  const s = strings(evalArgs(ev, args, scope));
+  if (!Array.isArray(s)) return s;
+  const items = splitStringList(s[0] ?? "", s[1] ?? LIST_DELIMS);
+  const op = name.toLowerCase().slice("stringlist".length);
+  let isReal = false;
+  const numbers: number[] = [];
+  for (const item of items) {
+    const n = Number(item);
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(item) || Number.isNaN(n)) return ERROR;
+    if (/[^+\-0-9]/.test(item)) isReal = true;
+    numbers.push(n);
+  }
+  if (numbers.length === 0) return op === "min" || op === "max" ? UNDEFINED : realValue(0);
+  let acc: number;
+  if (op === "min") acc = Math.min(...numbers);
+  else if (op === "max") acc = Math.max(...numbers);
+  else {
+    acc = numbers.reduce((a, b) => a + b, 0);
+    if (op === "avg") acc = isReal ? acc / numbers.length : Math.trunc(acc / numbers.length);
+  }
+  return isReal ? realValue(acc) : integerValue(BigInt(Math.trunc(acc)));
+};
+
+/**
+ * `stringListMember(x, list [, delims])`, `stringListIMember`, and the subset matches
+ * `stringListSubsetMatch(l1, l2 [, delims])`, `stringListISubsetMatch`.
+ */
+export const stringListMember: BuiltinFunction = (ev, args, scope, name) => {
+  if (args.length !== 2 && args.length !== 3) return ERROR;
+  const values = evalArgs(ev, args, scope);
+  const [a, b, d] = values as [Value, Value, Value | undefined];
+  if (a.kind === "undefined" && b.kind === "undefined") return UNDEFINED;
+  const text = (v: Value): string | null =>
+    v.kind === "undefined" ? "" : v.kind === "string" ? v.value : null;
+  const x = text(a);
+  const list = text(b);
+  if (x === null || list === null) return ERROR;
+  let delims = MEMBER_DELIMS;
+  if (d !== undefined) {
+    if (d.kind !== "string") return ERROR;
+    delims = d.value;
+  }
+  const lower = name.toLowerCase();
+  const ignoreCase = lower === "stringlistimember" || lower === "stringlistisubsetmatch";
+  const items = splitStringList(list, delims);
+  const has = (item: string) =>
+    items.some((candidate) =>
+      ignoreCase ? compareBytesIgnoringCase(candidate, item) === 0 : candidate === item,
+    );
+  if (lower.endsWith("subsetmatch")) return booleanValue(splitStringList(x, delims).every(has));
+  return booleanValue(has(x));
+};
+
+/** `stringList_regexpMember(pattern, list [, delims] [, options])`. */
+export const stringListRegexpMember: BuiltinFunction = (ev, args, scope) => {
+  if (args.length < 2 || args.length > 4) return ERROR;
+  const values = evalArgs(ev, args, scope);
+  if (values.some((v) => v.kind === "error")) return ERROR;
+  if (values.some((v) => v.kind === "undefined")) return UNDEFINED;
+  const s = strings(values);
+  if (!Array.isArray(s)) return s;
+  const [pattern = "", list = "", third, fourth] = s;
+  const delims = fourth !== undefined || third !== undefined ? (third ?? LIST_DELIMS) : LIST_DELIMS;
+  const re = compileRegex(pattern, fourth ?? "");
+  if (re === null) return ERROR;
+  return booleanValue(splitStringList(list, delims).some((item) => re.test(item)));
+};
+
+const stringLiteral = (value: string): Expr => ({ kind: "literal", value: { type: "string", value } });
+
+/** `split(s [, delims])`: a list of strings; repeated non-space delimiters give empty items. */
+export const split: BuiltinFunction = (ev, args, scope) => {
+  if (args.length !== 1 && args.length !== 2) return ERROR;
+  const s = strings(evalArgs(ev, args, scope));
+  if (!Array.isArray(s)) return s;
+  const text = s[0] ?? "";
+  const seps = s[1] ?? ", ";
+  const items: string[] = [];
+  let last = 0;
+  let prevSep = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!seps.includes(text.charAt(i))) continue;
+    if (i > last) items.push(text.slice(last, i));
+    else if (c === prevSep && !/\s/.test(text.charAt(i))) items.push("");
+    if (!/\s/.test(text.charAt(i))) prevSep = c;
+    last = i + 1;
+  }
+  if (text.length > last) items.push(text.slice(last));
+  return { kind: "list", items: items.map(stringLiteral), scope: null };
+};
+
+/** `splitUserName(n)` → {user, domain}; `splitSlotName(n)` → {slot, machine}. */
+export const splitAt: BuiltinFunction = (ev, args, scope, name) => {
+  const [arg] = args;
+  if (args.length !== 1 || arg === undefined) return ERROR;
+  const v = ev.evaluateIn(arg, scope);
+  if (v.kind !== "string") return ERROR;
+  const at = v.value.indexOf("@");
+  let pair: [string, string];
+  if (at >= 0) pair = [v.value.slice(0, at), v.value.slice(at + 1)];
+  else pair = name.toLowerCase() === "splitslotname" ? ["", v.value] : [v.value, ""];
+  return { kind: "list", items: pair.map(stringLiteral), scope: null };
+};
+
+/** `evalInEachContext(expr, ads)` and `countMatches(expr, ads)`. */
+export const inEachContext: BuiltinFunction = (ev, args, scope, name) => {
+  const [expr, listArg] = args;
+  if (args.length !== 2 || expr === undefined || listArg === undefined) return ERROR;
+  const list = ev.evaluateIn(listArg, scope);
+  if (list.kind === "undefined" || list.kind === "error") return list;
+  if (list.kind !== "list") return ERROR;
+  const count = name.toLowerCase() === "countmatches";
+  const results: Expr[] = [];
+  let matches = 0n;
+  for (const item of listItems(ev, list)) {
+    if (item.kind !== "classad") return ERROR;
+    const r = ev.evaluateIn(expr, item.ad);
+    if (count) {
+      if (
+        (r.kind === "boolean" && r.value) ||
+        (r.kind === "integer" && r.value !== 0n) ||
+        (r.kind === "real" && r.value !== 0)
+      ) {
+        matches++;
+      }
+    } else results.push(literalOf(r));
+  }
+  return count ? integerValue(matches) : { kind: "list", items: results, scope };
+};
+
+function literalOf(v: Value): Expr {
+  switch (v.kind) {
+    case "integer":
+      return { kind: "literal", value: { type: "integer", value: v.value } };
+    case "real":
+      return { kind: "literal", value: { type: "real", value: v.value } };
+    case "string":
+      return stringLiteral(v.value);
+    case "boolean":
+      return { kind: "literal", value: { type: "boolean", value: v.value } };
+    case "undefined":
+      return { kind: "literal", value: { type: "undefined" } };
+    default:
+      return { kind: "literal", value: { type: "error" } };
+  }
+}
+
+/** Quotes one argument for HTCondor's V2 argument syntax (whitespace runs and `'` quoted). */
+function quoteArgV2(arg: string): string {
+  if (arg === "") return "''";
+  return arg.replace(/'/g, "''").replace(/\s+/g, (ws) => `'${ws}'`);
+}
+
+/** `listToArgs(list)`: a V2 argument string. */
+export const listToArgs: BuiltinFunction = (ev, args, scope) => {
+  const [arg] = args;
+  if (args.length !== 1 || arg === undefined) return ERROR;
+  const v = ev.evaluateIn(arg, scope);
+  if (v.kind === "undefined") return UNDEFINED;
+  if (v.kind !== "list") return ERROR;
+  const parts: string[] = [];
+  for (const item of listItems(ev, v)) {
+    if (item.kind !== "string") return ERROR;
+    parts.push(quoteArgV2(item.value));
+  }
+  return stringValue(parts.join(" "));
+};
+
+/** Parses a V2 argument string: whitespace separates; `'…'` quotes; `''` is a literal quote. */
+function parseArgsV2(text: string): string[] | null {
+  const out: string[] = [];
+  let current = "";
+  let inArg = false;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charAt(i);
+    if (quoted) {
+      if (ch === "'") {
+        if (text.charAt(i + 1) === "'") {
+          current += "'";
+          i++;
+        } else quoted = false;
+      } else current += ch;
+    } else if (ch === "'") {
+      quoted = true;
+      inArg = true;
+    } else if (/\s/.test(ch)) {
+      if (inArg) out.push(current);
+      current = "";
+      inArg = false;
+    } else {
+      current += ch;
+      inArg = true;
+    }
+  }
+  if (quoted) return null;
+  if (inArg) out.push(current);
+  return out;
+}
+
+/** `argsToList(s)`: a list of the arguments of a V2 argument string. */
+export const argsToList: BuiltinFunction = (ev, args, scope) => {
+  const [arg] = args;
+  if (args.length !== 1 || arg === undefined) return ERROR;
+  const v = ev.evaluateIn(arg, scope);
+  if (v.kind === "undefined") return UNDEFINED;
+  if (v.kind !== "string") return ERROR;
+  const parsed = parseArgsV2(v.value);
+  if (parsed === null) return ERROR;
+  return { kind: "list", items: parsed.map(stringLiteral), scope: null };
+};
+
+function envEntriesV1(text: string): [string, string][] {
+  return text
+    .split(";")
+    .filter((e) => e !== "")
+    .map((e) => {
+      const eq = e.indexOf("=");
+      return eq < 0 ? [e, ""] : [e.slice(0, eq), e.slice(eq + 1)];
+    });
+}
+
+function envEntriesV2(text: string): [string, string][] | null {
+  const args = parseArgsV2(text);
+  if (args === null) return null;
+  return args.map((e) => {
+    const eq = e.indexOf("=");
+    return eq < 0 ? [e, ""] : [e.slice(0, eq), e.slice(eq + 1)];
+  });
+}
+
+function envV2Text(entries: [string, string][]): string {
+  return entries.map(([k, v]) => quoteArgV2(`${k}=${v}`)).join(" ");
+}
+
+/** `envV1ToV2(s)`: `A=1;B=2` → `A=1 B=2`. */
+export const envV1ToV2: BuiltinFunction = (ev, args, scope) => {
+  const [arg] = args;
+  if (args.length !== 1 || arg === undefined) return ERROR;
+  const v = ev.evaluateIn(arg, scope);
+  if (v.kind === "undefined") return UNDEFINED;
+  if (v.kind !== "string") return ERROR;
+  return stringValue(envV2Text(envEntriesV1(v.value)));
+};
+
+/** `mergeEnvironment(env…)`: V2 environments merged left to right (later names win). */
+export const mergeEnvironment: BuiltinFunction = (ev, args, scope) => {
+  const merged = new Map<string, string>();
+  for (const v of evalArgs(ev, args, scope)) {
+    if (v.kind === "undefined") continue;
+    if (v.kind !== "string") return ERROR;
+    const entries = envEntriesV2(v.value);
+    if (entries === null) return ERROR;
+    for (const [k, val] of entries) {
+      merged.delete(k);
+      merged.set(k, val);
+    }
+  }
+  return stringValue(envV2Text([...merged.entries()]));
+};
+
+export { FALSE, TRUE };

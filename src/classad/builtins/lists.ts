@@ -1,0 +1,144 @@
+import { arithmetic, compare, identical } from "../operators.js";
+import {
+  booleanValue,
+  ERROR,
+  FALSE,
+  integerValue,
+  realValue,
+  TRUE,
+  UNDEFINED,
+  type Value,
+} from "../value.js";
+import { type BuiltinFunction, evalArgs, listItems } from "./support.js";
+
+/** `member(x, list)` (uses `==`) and `identicalMember(x, list)` (uses `=?=`). */
+export const member: BuiltinFunction = (ev, args, scope, name) => {
+  if (args.length !== 2) return ERROR;
+  const [x, list] = evalArgs(ev, args, scope) as [Value, Value];
+  if (x.kind === "error" || list.kind === "error") return ERROR;
+  if (x.kind === "undefined" || list.kind === "undefined") return UNDEFINED;
+  if (list.kind !== "list" || x.kind === "list" || x.kind === "classad") return ERROR;
+  const identicalTest = name.toLowerCase() === "identicalmember";
+  for (const item of listItems(ev, list)) {
+    const r = identicalTest ? identical(x, item) : compare("==", x, item);
+    if (r.kind === "boolean" && r.value) return TRUE;
+  }
+  return FALSE;
+};
+
+/** `size(x)`: string bytes, list length, number of attributes. */
+export const size: BuiltinFunction = (ev, args, scope) => {
+  const [arg] = args;
+  if (args.length !== 1 || arg === undefined) return ERROR;
+  const v = ev.evaluateIn(arg, scope);
+  switch (v.kind) {
+    case "undefined":
+    case "error":
+      return v;
+    case "string":
+      return integerValue(BigInt(v.value.length));
+    case "list":
+      return integerValue(BigInt(v.items.length));
+    case "classad":
+      return integerValue(BigInt(v.ad.size));
+    default:
+      return ERROR;
+  }
+};
+
+function listArgument(v: Value): Extract<Value, { kind: "list" }> | Value {
+  if (v.kind === "undefined" || v.kind === "error" || v.kind === "list") return v;
+  return ERROR;
+}
+
+const isSummable = (v: Value): boolean => v.kind === "integer" || v.kind === "real" || v.kind === "boolean";
+
+/** `sum(list)`, `avg(list)`: undefined elements skipped; empty → 0. */
+export const sumAvg: BuiltinFunction = (ev, args, scope, name) => {
+  const [arg] = args;
+  if (args.length !== 1 || arg === undefined) return ERROR;
+  const list = listArgument(ev.evaluateIn(arg, scope));
+  if (list.kind !== "list") return list;
+  let total: Value | null = null;
+  let count = 0;
+  for (const item of listItems(ev, list)) {
+    if (item.kind === "undefined") continue;
+    if (!isSummable(item)) return ERROR;
+    total = total === null ? item : arithmetic("+", total, item);
+    count++;
+    if (total.kind === "error") return ERROR;
+  }
+  if (total === null) return integerValue(0n);
+  if (name.toLowerCase() === "avg") {
+    const n =
+      total.kind === "integer"
+        ? Number(total.value)
+        : total.kind === "real"
+          ? total.value
+          : total.kind === "boolean"
+            ? Number(total.value)
+            : Number.NaN;
+    return realValue(n / count);
+  }
+  return total;
+};
+
+/** `min(list)`, `max(list)`: empty → undefined; real if any element is real. */
+export const minMax: BuiltinFunction = (ev, args, scope, name) => {
+  const [arg] = args;
+  if (args.length !== 1 || arg === undefined) return ERROR;
+  const list = listArgument(ev.evaluateIn(arg, scope));
+  if (list.kind !== "list") return list;
+  const isMin = name.toLowerCase() === "min";
+  let best: Value | null = null;
+  let anyReal = false;
+  let several = false;
+  for (const item of listItems(ev, list)) {
+    if (item.kind === "undefined") continue;
+    if (!isSummable(item)) return ERROR;
+    if (item.kind === "real") anyReal = true;
+    if (best === null) {
+      best = item;
+      continue;
+    }
+    several = true;
+    const better = compare(isMin ? "<" : ">", item, best);
+    if (better.kind === "boolean" && better.value) best = item;
+  }
+  if (best === null) return UNDEFINED;
+  if (anyReal)
+    return realValue(
+      best.kind === "integer"
+        ? Number(best.value)
+        : best.kind === "real"
+          ? best.value
+          : best.kind === "boolean"
+            ? Number(best.value)
+            : 0,
+    );
+  if (several && best.kind === "boolean") return integerValue(best.value ? 1n : 0n);
+  return best;
+};
+
+const COMPARE_OPS = new Set(["<", "<=", "!=", "==", ">", ">=", "is", "isnt"]);
+
+/** `anyCompare(op, list, v)` / `allCompare(op, list, v)`. */
+export const listCompare: BuiltinFunction = (ev, args, scope, name) => {
+  if (args.length !== 3) return ERROR;
+  const [op, list, target] = evalArgs(ev, args, scope) as [Value, Value, Value];
+  if (op.kind !== "string" || !COMPARE_OPS.has(op.value)) return ERROR;
+  if (list.kind !== "list") return ERROR;
+  const all = name.toLowerCase() === "allcompare";
+  for (const item of listItems(ev, list)) {
+    let r: Value;
+    if (op.value === "is") r = identical(item, target);
+    else if (op.value === "isnt") {
+      const same = identical(item, target);
+      r = same.kind === "boolean" ? booleanValue(!same.value) : same;
+    } else r = compare(op.value as "<", item, target);
+    const yes = r.kind === "boolean" && r.value;
+    if (all && !yes) return FALSE;
+    if (!all && yes) return TRUE;
+  }
+  return all ? TRUE : FALSE;
+};

@@ -1,0 +1,291 @@
+import { asciiLower, asciiUpper, compareBytes, compareBytesIgnoringCase } from "../strings.js";
+import {
+  booleanValue,
+  ERROR,
+  FALSE,
+  integerValue,
+  stringValue,
+  TRUE,
+  UNDEFINED,
+  type Value,
+} from "../value.js";
+import { type BuiltinFunction, evalArgs, listItems, stringOf } from "./support.js";
+
+/** `strcat(args…)`: each argument through `string()`; undefined or error decides. */
+export const strcat: BuiltinFunction = (ev, args, scope) => {
+  let out = "";
+  for (const v of evalArgs(ev, args, scope)) {
+    const s = stringOf(v);
+    if (typeof s !== "string") return s;
+    out += s;
+  }
+  return stringValue(out);
+};
+
+/** `join(sep, args…)`, `join(sep, list)`, `join(list)`: undefined items skipped. */
+export const join: BuiltinFunction = (ev, args, scope) => {
+  if (args.length === 0) return ERROR;
+  const values = evalArgs(ev, args, scope);
+  let sep = "";
+  let items: Value[];
+  const [first, second] = values as [Value, Value | undefined];
+  if (values.length === 1) {
+    if (first.kind === "undefined" || first.kind === "error") return first;
+    if (first.kind !== "list") return stringValue("");
+    items = listItems(ev, first);
+  } else {
+    if (values.length === 2 && second?.kind === "undefined") return UNDEFINED;
+    const s = stringOf(first);
+    if (typeof s !== "string" && s.kind === "error") return s;
+    sep = typeof s === "string" ? s : "";
+    if (values.length === 2 && second?.kind === "list") items = listItems(ev, second);
+    else items = values.slice(1);
+  }
+  const parts: string[] = [];
+  for (const item of items) {
+    if (item.kind === "undefined") continue;
+    const s = stringOf(item);
+    if (typeof s !== "string") return s;
+    parts.push(s);
+  }
+  return stringValue(parts.join(sep));
+};
+
+/** `toUpper(x)` / `toLower(x)`: ASCII only, with `string()` coercion. */
+export const changeCase: BuiltinFunction = (ev, args, scope, name) => {
+  const [arg] = args;
+  if (args.length !== 1 || arg === undefined) return ERROR;
+  const s = stringOf(ev.evaluateIn(arg, scope));
+  if (typeof s !== "string") return s;
+  return stringValue(name.toLowerCase() === "toupper" ? asciiUpper(s) : asciiLower(s));
+};
+
+/** `substr(s, offset [, length])` with Perl-like negative offset and length. */
+export const substr: BuiltinFunction = (ev, args, scope) => {
+  if (args.length !== 2 && args.length !== 3) return ERROR;
+  const [s, off, len] = evalArgs(ev, args, scope) as [Value, Value, Value | undefined];
+  if (s.kind === "undefined" || off.kind === "undefined" || len?.kind === "undefined") return UNDEFINED;
+  if (s.kind !== "string" || off.kind !== "integer") return ERROR;
+  if (len !== undefined && len.kind !== "integer") return ERROR;
+  const size = s.value.length;
+  let start = Number(off.value);
+  if (start < 0) start += size;
+  if (start < 0) start = 0;
+  if (start > size) return stringValue("");
+  let end = size;
+  if (len !== undefined && len.kind === "integer") {
+    const l = Number(len.value);
+    end = l < 0 ? size + l : start + l;
+  }
+  if (end > size) end = size;
+  if (end <= start) return stringValue("");
+  return stringValue(s.value.slice(start, end));
+};
+
+/** `strcmp(a, b)` / `stricmp(a, b)`: −1, 0 or 1, with `string()` coercion. */
+export const strcmp: BuiltinFunction = (ev, args, scope, name) => {
+  if (args.length !== 2) return ERROR;
+  const [a, b] = evalArgs(ev, args, scope) as [Value, Value];
+  const x = stringOf(a);
+  if (typeof x !== "string") return x;
+  const y = stringOf(b);
+  if (typeof y !== "string") return y;
+  const c = name.toLowerCase() === "stricmp" ? compareBytesIgnoringCase(x, y) : compareBytes(x, y);
+  return integerValue(BigInt(c));
+};
+
+/** Natural ("version") ordering as `strverscmp`: digit runs compare numerically. */
+export function versionCompare(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i === a.length && i === b.length) return 0;
+  const isDigit = (s: string, k: number) => k < s.length && s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57;
+  let n = i;
+  while (n > 0 && isDigit(a, n - 1)) n--;
+  const ca = i < a.length ? a.charCodeAt(i) : 0;
+  const cb = i < b.length ? b.charCodeAt(i) : 0;
+  if (n === i && (!isDigit(a, i) || !isDigit(b, i))) return ca - cb;
+  let za = n;
+  while (a[za] === "0") za++;
+  let zb = n;
+  while (b[zb] === "0") zb++;
+  if (za > n && !isDigit(a, za)) za--;
+  if (zb > n && !isDigit(b, zb)) zb--;
+  if (za - n !== zb - n) return zb - n - (za - n);
+  if (za > n) return ca - cb;
+  let ea = za;
+  while (isDigit(a, ea)) ea++;
+  let eb = zb;
+  while (isDigit(b, eb)) eb++;
+  if (ea - n !== eb - n) return ea - n - (eb - n);
+  return ca - cb;
+}
+
+/** `versioncmp`, `versionLT/LE/GT/GE/EQ`. */
+export const compareVersion: BuiltinFunction = (ev, args, scope, name) => {
+  if (args.length !== 2) return ERROR;
+  const [a, b] = evalArgs(ev, args, scope) as [Value, Value];
+  const x = stringOf(a);
+  if (typeof x !== "string") return x;
+  const y = stringOf(b);
+  if (typeof y !== "string") return y;
+  const c = versionCompare(x, y);
+  switch (name.toLowerCase()) {
+    case "versionlt":
+      return booleanValue(c < 0);
+    case "versionle":
+      return booleanValue(c <= 0);
+    case "versiongt":
+      return booleanValue(c > 0);
+    case "versionge":
+      return booleanValue(c >= 0);
+    case "versioneq":
+      return booleanValue(c === 0);
+    default:
+      return integerValue(BigInt(c));
+  }
+};
+
+/** `version_in_range(v, min, max)`. */
+export const versionInRange: BuiltinFunction = (ev, args, scope) => {
+  if (args.length !== 3) return ERROR;
+  const values = evalArgs(ev, args, scope);
+  if (values.some((v) => v.kind === "error")) return ERROR;
+  if (values.some((v) => v.kind === "undefined")) return UNDEFINED;
+  const [v, lo, hi] = values as [Value, Value, Value];
+  if (v.kind !== "string" || lo.kind !== "string" || hi.kind !== "string") return ERROR;
+  return booleanValue(versionCompare(lo.value, v.value) <= 0 && versionCompare(v.value, hi.value) <= 0);
+};
+
+/** Compiles a PCRE-style pattern with classad options (i, m, s, x; f and g are accepted). */
+export function compileRegex(pattern: string, options: string, global = false): RegExp | null {
+  let flags = global ? "g" : "";
+  let source = pattern;
+  for (const o of asciiLower(options)) {
+    if (o === "i" && !flags.includes("i")) flags += "i";
+    else if (o === "m" && !flags.includes("m")) flags += "m";
+    else if (o === "s" && !flags.includes("s")) flags += "s";
+    else if (o === "x") source = source.replace(/\s+/g, "");
+    else if (o === "g" && !flags.includes("g")) flags += "g";
+  }
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    return null;
+  }
+}
+
+function regexArgs(values: Value[], optionIndex: number): { options: string } | Value {
+  const opt = values[optionIndex];
+  if (opt === undefined) return { options: "" };
+  if (opt.kind === "undefined" || opt.kind === "error") return opt;
+  if (opt.kind !== "string") return ERROR;
+  return { options: opt.value };
+}
+
+/** `regexp(pattern, target [, options])`. */
+export const regexp: BuiltinFunction = (ev, args, scope) => {
+  if (args.length !== 2 && args.length !== 3) return ERROR;
+  const values = evalArgs(ev, args, scope);
+  const [pat, target] = values as [Value, Value];
+  if (pat.kind === "error" || target.kind === "error") return ERROR;
+  if (pat.kind === "undefined" || target.kind === "undefined") return UNDEFINED;
+  if (pat.kind !== "string" || target.kind !== "string") return ERROR;
+  const opts = regexArgs(values, 2);
+  if ("kind" in opts) return opts;
+  const re = compileRegex(pat.value, opts.options);
+  if (re === null) return ERROR;
+  return booleanValue(re.test(target.value));
+};
+
+/** `regexpMember(pattern, list [, options])`. */
+export const regexpMember: BuiltinFunction = (ev, args, scope) => {
+  if (args.length !== 2 && args.length !== 3) return ERROR;
+  const values = evalArgs(ev, args, scope);
+  const [pat, list] = values as [Value, Value];
+  if (pat.kind === "error" || list.kind === "error") return ERROR;
+  if (pat.kind === "undefined" || list.kind === "undefined") return UNDEFINED;
+  if (pat.kind !== "string" || list.kind !== "list") return ERROR;
+  const opts = regexArgs(values, 2);
+  if ("kind" in opts) return opts;
+  const re = compileRegex(pat.value, opts.options);
+  if (re === null) return ERROR;
+  for (const item of listItems(ev, list)) {
+    if (item.kind !== "string") return ERROR;
+    if (re.test(item.value)) return TRUE;
+  }
+  return FALSE;
+};
+
+/** Expands `\0`…`\9` in a substitution template from a match. */
+function expandTemplate(template: string, match: RegExpExecArray): string {
+  return template.replace(/\\(\d)/g, (_, d: string) => match[Number(d)] ?? "");
+}
+
+/** `regexps(pat, s, subst [, opts])`, `replace(…)`, `replaceall(…)`. */
+export const substitute: BuiltinFunction = (ev, args, scope, name) => {
+  if (args.length !== 3 && args.length !== 4) return ERROR;
+  const values = evalArgs(ev, args, scope);
+  const [pat, target, subst] = values as [Value, Value, Value];
+  if (pat.kind === "error" || target.kind === "error" || subst.kind === "error") return ERROR;
+  if (pat.kind === "undefined" || target.kind === "undefined" || subst.kind === "undefined") return UNDEFINED;
+  if (pat.kind !== "string" || target.kind !== "string" || subst.kind !== "string") return ERROR;
+  const opts = regexArgs(values, 3);
+  if ("kind" in opts) return opts;
+  const lower = name.toLowerCase();
+  const all = lower === "replaceall" || opts.options.toLowerCase().includes("g");
+  const re = compileRegex(pat.value, opts.options.replace(/g/gi, ""), true);
+  if (re === null) return ERROR;
+  if (lower === "regexps") {
+    // regexps yields only the expansions: the first, or (option g) all of them concatenated.
+    let out = "";
+    for (let m = re.exec(target.value); m !== null; m = re.exec(target.value)) {
+      out += expandTemplate(subst.value, m);
+      if (m[0].length === 0) re.lastIndex++;
+      if (!all) break;
+    }
+    return stringValue(out);
+  }
+  let out = "";
+  let last = 0;
+  for (let m = re.exec(target.value); m !== null; m = re.exec(target.value)) {
+    out += target.value.slice(last, m.index) + expandTemplate(subst.value, m);
+    last = m.index + m[0].length;
+    if (m[0].length === 0) re.lastIndex++;
+    if (!all) break;
+  }
+  return stringValue(out + target.value.slice(last));
+};
+
+/** Splits an HTCondor string list: any delimiter character separates; items are trimmed. */
+export function splitStringList(text: string, delimiters: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  for (const ch of text) {
+    if (delimiters.includes(ch)) {
+      const item = current.trim();
+      if (item !== "") out.push(item);
+      current = "";
+    } else current += ch;
+  }
+  const item = current.trim();
+  if (item !== "") out.push(item);
+  return out;
+}
+
+/** `stringListsIntersect(l1, l2 [, delim])`. */
+export const stringListsIntersect: BuiltinFunction = (ev, args, scope) => {
+  if (args.length !== 2 && args.length !== 3) return ERROR;
+  const values = evalArgs(ev, args, scope);
+  if (values.some((v) => v.kind === "error")) return ERROR;
+  if (values.some((v) => v.kind === "undefined")) return UNDEFINED;
+  if (values.some((v) => v.kind !== "string")) return ERROR;
+  const [a, b, d] = values.map((v) => (v.kind === "string" ? v.value : "")) as [
+    string,
+    string,
+    string | undefined,
+  ];
+  const delims = d ?? ", ";
+  const left = new Set(splitStringList(a, delims));
+  return booleanValue(splitStringList(b, delims).some((item) => left.has(item)));
+};

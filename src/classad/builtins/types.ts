@@ -1,0 +1,183 @@
+import { asciiLower, strtod } from "../strings.js";
+import { localOffsetAt, parseAbsTime, parseRelTime } from "../time.js";
+import {
+  bigintFromNumber,
+  booleanValue,
+  ERROR,
+  FALSE,
+  integerValue,
+  realValue,
+  TRUE,
+  UNDEFINED,
+  type Value,
+} from "../value.js";
+import { type BuiltinFunction, stringOf } from "./support.js";
+
+/** Type predicates: exactly one argument, never strict. */
+function predicate(kind: Value["kind"]): BuiltinFunction {
+  return (ev, args, scope) => {
+    const [arg] = args;
+    if (args.length !== 1 || arg === undefined) return ERROR;
+    return booleanValue(ev.evaluateIn(arg, scope).kind === kind);
+  };
+}
+
+export const typePredicates: Record<string, BuiltinFunction> = {
+  isundefined: predicate("undefined"),
+  iserror: predicate("error"),
+  isstring: predicate("string"),
+  isinteger: predicate("integer"),
+  isreal: predicate("real"),
+  islist: predicate("list"),
+  isclassad: predicate("classad"),
+  isboolean: predicate("boolean"),
+  isabstime: predicate("absTime"),
+  isreltime: predicate("relTime"),
+};
+
+function one(fn: (v: Value) => Value): BuiltinFunction {
+  return (ev, args, scope) => {
+    const [arg] = args;
+    if (args.length !== 1 || arg === undefined) return ERROR;
+    return fn(ev.evaluateIn(arg, scope));
+  };
+}
+
+/** `int(x)`: truncation; strings through strtod; undefined stays undefined. */
+export const convertInt = one((v) => {
+  switch (v.kind) {
+    case "undefined":
+    case "error":
+    case "integer":
+      return v;
+    case "boolean":
+      return integerValue(v.value ? 1n : 0n);
+    case "real":
+      return { kind: "integer", value: bigintFromNumber(v.value) };
+    case "string": {
+      const parsed = strtod(v.value);
+      if (parsed.consumed === 0) return ERROR;
+      return { kind: "integer", value: bigintFromNumber(parsed.value) };
+    }
+    case "absTime":
+    case "relTime":
+      return { kind: "integer", value: bigintFromNumber(v.seconds) };
+    default:
+      return ERROR;
+  }
+});
+
+/** `real(x)`: strings through strtod (accepting INF, -INF, NaN). */
+export const convertReal = one((v) => {
+  switch (v.kind) {
+    case "undefined":
+    case "error":
+    case "real":
+      return v;
+    case "boolean":
+      return realValue(v.value ? 1 : 0);
+    case "integer":
+      return realValue(Number(v.value));
+    case "string": {
+      const parsed = strtod(v.value);
+      if (parsed.consumed === 0) return ERROR;
+      return realValue(parsed.value);
+    }
+    case "absTime":
+    case "relTime":
+      return realValue(v.seconds);
+    default:
+      return ERROR;
+  }
+});
+
+/** `string(x)`. */
+export const convertString = one((v) => {
+  const s = stringOf(v);
+  return typeof s === "string" ? { kind: "string", value: s } : s;
+});
+
+/** `bool(x)`: numbers non-zero; "true"/"false" case-insensitively; other strings undefined. */
+export const convertBool = one((v) => {
+  switch (v.kind) {
+    case "undefined":
+    case "error":
+    case "boolean":
+      return v;
+    case "integer":
+      return booleanValue(v.value !== 0n);
+    case "real":
+      return booleanValue(v.value !== 0);
+    case "string": {
+      const s = asciiLower(v.value);
+      if (s === "true") return TRUE;
+      if (s === "false") return FALSE;
+      return UNDEFINED;
+    }
+    default:
+      return ERROR;
+  }
+});
+
+/** `absTime()`, `absTime(secs [, offset])`, `absTime(string)`, `absTime(absTime)`. */
+export const convertAbsTime: BuiltinFunction = (ev, args, scope) => {
+  if (args.length > 2) return ERROR;
+  const [first, second] = args;
+  if (first === undefined) {
+    const now = ev.now();
+    return { kind: "absTime", seconds: now, offset: localOffsetAt(now) };
+  }
+  const v = ev.evaluateIn(first, scope);
+  let offset: number | null = null;
+  if (second !== undefined) {
+    const o = ev.evaluateIn(second, scope);
+    if (o.kind === "undefined" || o.kind === "error") return o;
+    if (o.kind === "integer") offset = Number(o.value);
+    else if (o.kind === "real" || o.kind === "relTime")
+      offset = Math.trunc(o.kind === "real" ? o.value : o.seconds);
+    else return ERROR;
+  }
+  switch (v.kind) {
+    case "undefined":
+    case "error":
+      return v;
+    case "integer":
+    case "real": {
+      const seconds = Math.trunc(v.kind === "integer" ? Number(v.value) : v.value);
+      return { kind: "absTime", seconds, offset: offset ?? localOffsetAt(seconds) };
+    }
+    case "relTime":
+      return { kind: "absTime", seconds: Math.trunc(v.seconds), offset: offset ?? localOffsetAt(v.seconds) };
+    case "absTime":
+      return offset === null ? v : { kind: "absTime", seconds: v.seconds, offset };
+    case "string": {
+      const parsed = parseAbsTime(v.value, localOffsetAt(ev.now()));
+      return parsed ? { kind: "absTime", ...parsed } : ERROR;
+    }
+    default:
+      return ERROR;
+  }
+};
+
+/** `relTime(secs)` (truncated to whole seconds), `relTime(string)`, `relTime(relTime)`. */
+export const convertRelTime: BuiltinFunction = (ev, args, scope) => {
+  const [first] = args;
+  if (args.length !== 1 || first === undefined) return ERROR;
+  const v = ev.evaluateIn(first, scope);
+  switch (v.kind) {
+    case "undefined":
+    case "error":
+    case "relTime":
+      return v;
+    case "integer":
+      return { kind: "relTime", seconds: Number(v.value) };
+    case "real":
+      return { kind: "relTime", seconds: Math.trunc(v.value) };
+    case "string": {
+      const seconds = parseRelTime(v.value);
+      return seconds === null ? ERROR : { kind: "relTime", seconds };
+    }
+    default:
+      return ERROR;
+  }
+};
