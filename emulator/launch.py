@@ -16,7 +16,7 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
-def main() -> int:
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument(
@@ -61,8 +61,12 @@ def main() -> int:
     stop.wait()
     annex_moto.stop_background_evaluator()
     server.stop()
-    return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter finalisation: the stdin watcher thread is blocked in a read, which
+    # makes a normal shutdown abort with "could not acquire lock for <stdin>".
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
