@@ -11,6 +11,7 @@ export {
   annexResourceName,
   LAMBDA_CODE_KEY_ROOT,
   leaseAlarmName,
+  MANAGED_BY_VALUE,
   METRIC_DIMENSION,
   METRIC_NAME,
   METRIC_NAMESPACE,

@@ -147,13 +147,17 @@ export interface CreateResult {
   readonly name: string;
   readonly stackName: string;
   readonly stackId: string | undefined;
+  /** The stack's status when create returned (CREATE_COMPLETE, or CREATE_IN_PROGRESS when not waited for). */
+  readonly stackStatus: string;
   /** `created`: a new stack; `adopted`: the stack existed (same pool) and was taken over. */
   readonly outcome: "created" | "adopted";
   /** False when an adopted stack was created from a different request (its digest differs). */
   readonly requestMatches: boolean;
   readonly clientRequestToken: string;
   readonly deadline: Date;
+  /** The size set by this call (undefined when an adopted annex kept its size). */
   readonly desiredCapacity: number | undefined;
+  /** Subnets chosen for a new stack (empty when adopted). */
   readonly subnets: readonly string[];
 }
 

@@ -120,11 +120,17 @@ export class AwsClients {
     });
   }
 
-  /** CloudWatch speaks AWS JSON 1.0 in this SDK line (moto has no CBOR); the lockfile pins it. */
+  /**
+   * CloudWatch pinned to AWS JSON 1.0: emulators (moto) do not speak Smithy RPC v2 CBOR, and the
+   * pin keeps that true if a later SDK changes its default protocol.
+   */
   cloudWatch(): Promise<CloudWatchClient> {
     return this.#cached("cloudwatch", async () => {
-      const sdk = await import("@aws-sdk/client-cloudwatch");
-      const client = new sdk.CloudWatchClient(this.#common());
+      const [sdk, protocols] = await Promise.all([
+        import("@aws-sdk/client-cloudwatch"),
+        import("@aws-sdk/core/protocols"),
+      ]);
+      const client = new sdk.CloudWatchClient({ ...this.#common(), protocol: protocols.AwsJson1_0Protocol });
       this.#instrument(client.middlewareStack);
       return client;
     });
