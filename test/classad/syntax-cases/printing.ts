@@ -40,7 +40,7 @@ export const printCases: PrintCase[] = [
   { what: "real 1e-5", value: real(1e-5), new: "1.000000000000000E-05", old: "1E-05", json: "1E-05" },
   {
     what: "real 123456789.123456789",
-    value: real(123456789.123456789),
+    value: real(Number("123456789.123456789")),
     new: "1.234567891234568E+08",
     old: "123456789.1234568",
     json: "123456789.1234568",
