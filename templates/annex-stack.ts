@@ -262,7 +262,11 @@ export function renderAnnexStack(p: AnnexStackParams): CfnTemplate {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `HTCondor annex ${p.annexName} (condor-annex): leased capacity that deletes itself when heartbeats stop`,
     Metadata: {
-      "condor-annex": { annexName: p.annexName, leaseMinutes: p.leaseMinutes, leasePeriodSeconds: period },
+      "condor-annex": {
+        annexName: p.annexName,
+        leaseSeconds: Math.round(p.leaseMinutes * 60),
+        leasePeriodSeconds: period,
+      },
     },
     Parameters: parameters,
     Resources: resources,

@@ -1,8 +1,8 @@
 #!/bin/bash
 # condor-annex instance bootstrap, run once as root from EC2 user data.
 #
-# 1. Blocks the instance metadata service for every user but root (jobs must never reach the
-#    instance role's credentials), before anything else happens.
+# 1. Reads its identity over IMDSv2, then blocks the instance metadata service for every user but
+#    root (jobs must never reach the instance role's credentials) before any credential is used.
 # 2. Fetches the pool token from S3 with the instance role (IMDSv2) and installs it readable by
 #    root only.
 # 3. Writes the HTCondor configuration of the annex (identity, START policy, idle shutdown) and a
@@ -169,15 +169,17 @@ start_condor() {
 
 main() {
   require_parameters
-  block_metadata_for_non_root ||
-    fatal "neither iptables nor nft works: refusing to run jobs with the metadata service open"
-  log "metadata service blocked for non-root users"
-
+  # Identity first (as root; no job can run yet), so that any failure below can leave the group.
   local session
   session=$(imds_session_token) || fatal "no IMDSv2 session token from $IMDS_ENDPOINT"
   INSTANCE_ID=$(imds_get "$session" instance-id) || fatal "cannot read the instance id"
   REGION=$(imds_get "$session" placement/region) || fatal "cannot read the region"
   log "instance $INSTANCE_ID in $REGION"
+
+  # Then the firewall, before any credential is used and long before HTCondor can start a job.
+  block_metadata_for_non_root ||
+    fatal "neither iptables nor nft works: refusing to run jobs with the metadata service open"
+  log "metadata service blocked for non-root users"
 
   install_token || fatal "cannot fetch s3://$TOKEN_BUCKET/$TOKEN_KEY"
   log "pool token installed"

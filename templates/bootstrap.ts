@@ -101,6 +101,8 @@ export function renderBootstrap(p: BootstrapParams): string {
     `ANNEX_NAME=${shellQuote(p.annexName)}`,
     `TOKEN_BUCKET=${shellQuote(p.tokenBucket)}`,
     `TOKEN_KEY=${shellQuote(p.tokenKey)}`,
+    "# HTCondor's $(MACRO) references in the configuration are meant literally.",
+    "# shellcheck disable=SC2016",
     `CONDOR_CONFIG=${shellQuote(renderCondorConfig(p))}`,
   ].join("\n");
   return source.slice(0, begin) + assignments + source.slice(end + END.length);

@@ -283,13 +283,13 @@ export const WILDCARD_JUSTIFICATIONS: readonly WildcardJustification[] = [
     reason: "the `*` is the group's UUID, unknown before creation; the name and the annex tag pin the group",
   },
   {
-    policy: "InstanceBoundary",
+    policy: "InstanceBoundaryPolicy",
     sid: "ReadTokens",
     resource: `${P}:s3:::*/tokens/*`,
     reason: "an upper bound for all annex roles; each role's own policy narrows it to one prefix",
   },
   {
-    policy: "InstanceBoundary",
+    policy: "InstanceBoundaryPolicy",
     sid: "LeaveAnnexGroups",
     resource: asgArn("HTCondorAnnex-*"),
     reason: "an upper bound for all annex roles (group UUID and annex name vary)",
@@ -317,12 +317,6 @@ export const WILDCARD_JUSTIFICATIONS: readonly WildcardJustification[] = [
     sid: "ResetLeaseAlarms",
     resource: `${P}:cloudwatch:<region>:<account>:alarm:HTCondorAnnex-*`,
     reason: "the lease alarms of all annexes",
-  },
-  {
-    policy: "LeaseFunctionRole",
-    sid: "ListTokens",
-    resource: `${P}:s3:::<bucket>`,
-    reason: "no wildcard in the resource; the s3:prefix condition `tokens/*` limits the listing",
   },
   {
     policy: "LeaseFunctionRole",
