@@ -236,7 +236,10 @@ export function parseOldAdsFromText(
 }
 
 /** Parses exactly one long-form ad (blank lines inside are not allowed to split it). */
-export function parseOldClassAd(text: string, options: OldFormatOptions = {}): ParseResult<ClassAd> {
+export function parseOldClassAd(
+  text: string,
+  options: OldFormatOptions & { inputIsBytes?: boolean } = {},
+): ParseResult<ClassAd> {
   const results = parseOldAdsFromText(text, options);
   const first = results[0];
   if (first === undefined) return { ok: true, value: new ClassAd() };

@@ -43,7 +43,8 @@ export function parseAbsTimeText(text: string): AbsTimeParts | null {
     offset =
       (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2) || "0") * 60) * (zone[0] === "-" ? -1 : 1);
   }
-  return { seconds: utc - offset, offset };
+  // Normalise -0 (a "-00:00" zone) to 0.
+  return { seconds: utc - offset, offset: offset === 0 ? 0 : offset };
 }
 
 const REL_UNITS =
