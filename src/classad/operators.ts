@@ -281,9 +281,17 @@ export function bitwise(op: "&" | "|" | "^" | "<<" | ">>" | ">>>", a: Value, b: 
     case "<<":
       return integerValue(x << (y & 63n));
     case ">>":
-      return integerValue(x >> (y & 63n));
-    case ">>>":
-      return integerValue(BigInt.asUintN(64, x) >> (y & 63n));
+      // Counts outside 0–63 are undefined behaviour in C++; these follow libclassad on x86-64
+      // for counts ≥ 64 (sign fill) and keep the value for negative counts.
+      if (x >= 0n) return integerValue(x >> (y & 63n));
+      return y < 0n ? integerValue(x) : integerValue(x >> y);
+    case ">>>": {
+      // libclassad shifts arithmetically and masks off the sign bits with ~(~0 << (64 - n)),
+      // x86-64 masking both counts to 0–63.
+      if (x >= 0n) return integerValue(x >> (y & 63n));
+      const mask = ~(-1n << ((64n - y) & 63n));
+      return integerValue((x >> (y & 63n)) & mask);
+    }
   }
 }
 

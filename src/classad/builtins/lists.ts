@@ -15,10 +15,17 @@ import { type BuiltinFunction, evalArgs, listItems } from "./support.js";
 export const member: BuiltinFunction = (ev, args, scope, name) => {
   if (args.length !== 2) return ERROR;
   const [x, list] = evalArgs(ev, args, scope) as [Value, Value];
-  if (x.kind === "error" || list.kind === "error") return ERROR;
-  if (x.kind === "undefined" || list.kind === "undefined") return UNDEFINED;
-  if (list.kind !== "list" || x.kind === "list" || x.kind === "classad") return ERROR;
   const identicalTest = name.toLowerCase() === "identicalmember";
+  if (identicalTest) {
+    // identicalMember compares undefined and error like any other value with =?=.
+    if (list.kind === "undefined") return UNDEFINED;
+    if (list.kind !== "list") return ERROR;
+    if (x.kind === "list" || x.kind === "classad") return ERROR;
+  } else {
+    if (x.kind === "undefined" || list.kind === "undefined") return UNDEFINED;
+    if (x.kind === "error" || list.kind === "error") return ERROR;
+    if (list.kind !== "list" || x.kind === "list" || x.kind === "classad") return ERROR;
+  }
   for (const item of listItems(ev, list)) {
     const r = identicalTest ? identical(x, item) : compare("==", x, item);
     if (r.kind === "boolean" && r.value) return TRUE;

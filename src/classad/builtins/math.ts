@@ -25,7 +25,11 @@ export const pow: BuiltinFunction = (ev, args, scope) => {
   if (args.length !== 2) return ERROR;
   const [b, e] = evalArgs(ev, args, scope) as [Value, Value];
   if (b.kind === "integer" && e.kind === "integer" && e.value >= 0n) {
-    return { kind: "integer", value: bigintFromNumber(Number(b.value) ** Number(e.value)) };
+    const magnitude = bigintFromNumber(Math.abs(Number(b.value)) ** Number(e.value));
+    // libclassad quirk (pinned against the C++ library): a negative base with an odd exponent
+    // yields 1 - |b|^e, e.g. pow(-7, 3) → -342.
+    if (b.value < 0n && e.value % 2n === 1n) return integerValue(1n - magnitude);
+    return { kind: "integer", value: magnitude };
   }
   const x = numberFrom(b);
   const y = numberFrom(e);

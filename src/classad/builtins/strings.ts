@@ -24,7 +24,7 @@ export const strcat: BuiltinFunction = (ev, args, scope) => {
 
 /** `join(sep, args…)`, `join(sep, list)`, `join(list)`: undefined items skipped. */
 export const join: BuiltinFunction = (ev, args, scope) => {
-  if (args.length === 0) return ERROR;
+  if (args.length === 0) return stringValue("");
   const values = evalArgs(ev, args, scope);
   let sep = "";
   let items: Value[];
@@ -34,9 +34,9 @@ export const join: BuiltinFunction = (ev, args, scope) => {
     if (first.kind !== "list") return stringValue("");
     items = listItems(ev, first);
   } else {
-    if (values.length === 2 && second?.kind === "undefined") return UNDEFINED;
     const s = stringOf(first);
     if (typeof s !== "string" && s.kind === "error") return s;
+    if (values.length === 2 && second?.kind === "undefined") return UNDEFINED;
     sep = typeof s === "string" ? s : "";
     if (values.length === 2 && second?.kind === "list") items = listItems(ev, second);
     else items = values.slice(1);
@@ -86,6 +86,7 @@ export const substr: BuiltinFunction = (ev, args, scope) => {
 export const strcmp: BuiltinFunction = (ev, args, scope, name) => {
   if (args.length !== 2) return ERROR;
   const [a, b] = evalArgs(ev, args, scope) as [Value, Value];
+  if (a.kind === "undefined" || b.kind === "undefined") return UNDEFINED;
   const x = stringOf(a);
   if (typeof x !== "string") return x;
   const y = stringOf(b);
@@ -125,6 +126,7 @@ export function versionCompare(a: string, b: string): number {
 export const compareVersion: BuiltinFunction = (ev, args, scope, name) => {
   if (args.length !== 2) return ERROR;
   const [a, b] = evalArgs(ev, args, scope) as [Value, Value];
+  if (a.kind === "undefined" || b.kind === "undefined") return UNDEFINED;
   const x = stringOf(a);
   if (typeof x !== "string") return x;
   const y = stringOf(b);

@@ -277,7 +277,7 @@ export const interval: BuiltinFunction = (ev, args, scope) => {
   if (v.kind === "integer") total = Number(v.value);
   else if (v.kind === "real") total = Math.trunc(v.value);
   else if (v.kind === "relTime") total = Math.trunc(v.seconds);
-  else return v.kind === "undefined" ? v : ERROR;
+  else return ERROR;
   const sign = total < 0 ? "-" : "";
   const s = Math.abs(total);
   const days = Math.floor(s / 86400);

@@ -1,5 +1,5 @@
 import { asciiLower, strtod } from "../strings.js";
-import { localOffsetAt, parseAbsTime, parseRelTime } from "../time.js";
+import { localOffsetAt } from "../time.js";
 import {
   bigintFromNumber,
   booleanValue,
@@ -150,10 +150,10 @@ export const convertAbsTime: BuiltinFunction = (ev, args, scope) => {
       return { kind: "absTime", seconds: Math.trunc(v.seconds), offset: offset ?? localOffsetAt(v.seconds) };
     case "absTime":
       return offset === null ? v : { kind: "absTime", seconds: v.seconds, offset };
-    case "string": {
-      const parsed = parseAbsTime(v.value, localOffsetAt(ev.now()));
-      return parsed ? { kind: "absTime", ...parsed } : ERROR;
-    }
+    case "string":
+      // libclassad quirk: a computed string argument is returned unchanged (only a string
+      // literal is converted, at parse time).
+      return v;
     default:
       return ERROR;
   }
@@ -169,13 +169,16 @@ export const convertRelTime: BuiltinFunction = (ev, args, scope) => {
     case "error":
     case "relTime":
       return v;
+    // libclassad stores the seconds through a C int: int64 keeps its low 32 bits, an
+    // out-of-range real becomes INT_MIN.
     case "integer":
-      return { kind: "relTime", seconds: Number(v.value) };
+      return { kind: "relTime", seconds: Number(BigInt.asIntN(32, v.value)) };
     case "real":
-      return { kind: "relTime", seconds: Math.trunc(v.value) };
+      return { kind: "relTime", seconds: Math.abs(v.value) < 2 ** 31 ? Math.trunc(v.value) : -(2 ** 31) };
     case "string": {
-      const seconds = parseRelTime(v.value);
-      return seconds === null ? ERROR : { kind: "relTime", seconds };
+      // libclassad quirk: only a string literal argument is converted (folded at parse time);
+      // a computed string gives relTime 0.
+      return { kind: "relTime", seconds: 0 };
     }
     default:
       return ERROR;
