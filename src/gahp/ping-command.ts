@@ -1,19 +1,45 @@
-import type { AsyncCommand } from "./types.js";
+import type { AsyncCommand, ResultFields } from "./types.js";
+
+/** Longest delay `<NAME> <reqid> <delay-ms>` accepts. */
+export const MAX_PING_DELAY_MS = 60_000;
 
 /**
- * A liveness check: `<NAME> <reqid>` answers `S` and queues `<reqid> 0 <ad>`, where the ad
- * (new ClassAd syntax) carries the helper's version and how many requests it is running. It
- * exercises the whole asynchronous path (request id, queue, `R`, `RESULTS`) without touching
- * any cloud service, so it also serves conformance tests and the benchmark.
+ * A liveness check: `<NAME> <reqid> [<delay-ms>]` answers `S` and queues `<reqid> 0 <ad>`,
+ * where the ad (new ClassAd syntax) carries the helper's version and how many requests it is
+ * running, this one included. With a delay the result is queued that many milliseconds later
+ * (at most 60 s), which checks that the helper's event loop is not blocked and exercises
+ * results that arrive while other work is pending. It touches no cloud service, so it also
+ * serves the conformance tests and the benchmark. A bad delay gives
+ * `<reqid> 1 E_INVALID_REQUEST <message>`; a shutdown during the delay gives `1 E_SHUTDOWN`.
  */
 export function pingCommand(name: string, version: string, runningCount: () => number): AsyncCommand {
   const versionLiteral = JSON.stringify(version);
+  const pong = (): ResultFields => [
+    "0",
+    `[ GahpVersion = ${versionLiteral}; RunningRequests = ${runningCount()} ]`,
+  ];
   return {
     kind: "async",
     name,
-    args: 0,
-    handle() {
-      return ["0", `[ GahpVersion = ${versionLiteral}; RunningRequests = ${runningCount()} ]`];
+    args: { min: 0, max: 1 },
+    handle(args, context) {
+      const delayText = args[0];
+      if (delayText === undefined) return pong();
+      const delay = /^[0-9]{1,6}$/.test(delayText) ? Number(delayText) : Number.NaN;
+      if (!(delay <= MAX_PING_DELAY_MS)) {
+        return [
+          "1",
+          "E_INVALID_REQUEST",
+          `delay must be whole milliseconds from 0 to ${MAX_PING_DELAY_MS}, got ${delayText}`,
+        ];
+      }
+      return new Promise<ResultFields>((resolve) => {
+        const timer = setTimeout(() => resolve(pong()), delay);
+        context.signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve(["1", "E_SHUTDOWN", "the helper shut down before the delay ended"]);
+        });
+      });
     },
   };
 }

@@ -291,10 +291,13 @@ export class GahpServer {
   }
 
   private complete(requestId: number, context: RequestContext, fields: ResultFields): void {
-    // A handler abandoned at shutdown may still settle later; its context is no longer ours.
-    if (this.running.get(requestId) !== context) return;
-    this.running.delete(requestId);
     const line = fields.length === 0 ? String(requestId) : `${requestId} ${joinArgs(fields)}`;
+    // A handler abandoned at shutdown may still settle later; its context is no longer ours.
+    if (this.running.get(requestId) !== context) {
+      this.log(`late result of abandoned request: ${truncate(line)}`);
+      return;
+    }
+    this.running.delete(requestId);
     if (this.currentState !== "running") {
       this.log(`result after shutdown began (not deliverable): ${truncate(line)}`);
       if (this.running.size === 0) this.wakeDrain?.();

@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { gahpBanner, VERSION } from "../../src/version.js";
+import { VERSION } from "../../src/version.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 
+// annex-gahp is covered by test/conformance/annex-gahp.test.ts (real process, full protocol).
 describe("installed bins", () => {
   it("condor-annex --help prints usage", () => {
     const result = spawnSync("node", ["bin/condor-annex.js", "--help"], { cwd: root, encoding: "utf8" });
@@ -15,11 +16,5 @@ describe("installed bins", () => {
     const result = spawnSync("node", ["bin/condor-annex.js", "--version"], { cwd: root, encoding: "utf8" });
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe(VERSION);
-  });
-
-  it("annex-gahp prints its banner and exits on QUIT", () => {
-    const result = spawnSync("node", ["bin/annex-gahp.js"], { cwd: root, input: "QUIT\n", encoding: "utf8" });
-    expect(result.status).toBe(0);
-    expect(result.stdout.split("\n")[0]).toBe(gahpBanner());
   });
 });

@@ -110,12 +110,41 @@ describe("the ping command", () => {
   it("answers `<reqid> 0 <ad>` with the version and the running-request count", () => {
     const harness = new ServerHarness({ commands: [pingCommand("ANNEX_PING", "0.1.0", () => 2)] });
     harness.take();
-    harness.request("ANNEX_PING 1", "ANNEX_PING 2 extra", "RESULTS");
+    harness.request(
+      "ANNEX_PING 1",
+      "ANNEX_PING 2 10 extra",
+      "ANNEX_PING 3 soon",
+      "ANNEX_PING 4 60001",
+      "RESULTS",
+    );
     expect(harness.take()).toEqual([
       "S",
       "E",
-      "S 1",
+      "S",
+      "S",
+      "S 3",
       '1 0 [\\ GahpVersion\\ =\\ "0.1.0";\\ RunningRequests\\ =\\ 2\\ ]',
+      "3 1 E_INVALID_REQUEST delay\\ must\\ be\\ whole\\ milliseconds\\ from\\ 0\\ to\\ 60000,\\ got\\ soon",
+      "4 1 E_INVALID_REQUEST delay\\ must\\ be\\ whole\\ milliseconds\\ from\\ 0\\ to\\ 60000,\\ got\\ 60001",
     ]);
+  });
+
+  it("queues its result after the given delay, and answers E_SHUTDOWN if the helper stops first", async () => {
+    const harness = new ServerHarness({
+      commands: [pingCommand("ANNEX_PING", "0.1.0", () => 1)],
+      drainTimeoutMs: 0,
+    });
+    harness.take();
+    harness.request("ANNEX_PING 1 20", "RESULTS");
+    expect(harness.take()).toEqual(["S", "S 0"]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    harness.request("RESULTS");
+    expect(harness.take()).toEqual(["S 1", expect.stringMatching(/^1 0 \[/)]);
+    harness.request("ANNEX_PING 2 50000");
+    const closing = harness.server.close("signal");
+    harness.clock.advance(0);
+    await closing;
+    await harness.settle();
+    expect(harness.logLines.join("\n")).toContain("abandoned request: 2 1 E_SHUTDOWN");
   });
 });
