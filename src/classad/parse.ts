@@ -4,6 +4,7 @@
  * Old-format streams (`condor_q -long`) are in old-format.ts, JSON in json.ts.
  */
 import {
+  type CstNode,
   EOF,
   type IParserErrorMessageProvider,
   type IRecognitionException,
@@ -99,6 +100,20 @@ function errorAtOffset(
 
 type Entry = "expressionEntry" | "classAdEntry";
 
+function tooDeep(text: string): ClassAdSyntaxError {
+  return errorAtOffset(text, 0, 0, "expression nested too deeply to parse", ["less nesting"]);
+}
+
+/** Runs an AST builder, turning stack exhaustion on very deep trees into a syntax error. */
+function build<T>(text: string, f: () => T): ParseResult<T> {
+  try {
+    return { ok: true, value: f() };
+  } catch (e) {
+    if (e instanceof RangeError) return { ok: false, error: tooDeep(text) };
+    throw e;
+  }
+}
+
 /** Lexes and parses `text` with the given entry rule; returns the CST or the earliest error. */
 function parseCst(text: string, entry: Entry, options: ParseOptions) {
   const lexed = tokenize(text, options);
@@ -126,7 +141,15 @@ function parseCst(text: string, entry: Entry, options: ParseOptions) {
   grammar.oldSemantics = options.oldSemantics ?? false;
   grammar.input = lexed.tokens;
   lastExpected = [];
-  const cst = grammar[entry]();
+  let cst: CstNode;
+  try {
+    cst = grammar[entry]();
+  } catch (e) {
+    // Deep nesting exhausts the stack inside chevrotain's recursive descent: report, don't crash.
+    if (!(e instanceof RangeError)) throw e;
+    grammar.input = [];
+    return { ok: false as const, error: tooDeep(text) };
+  }
   const parseError: IRecognitionException | undefined = grammar.errors[0];
   if (parseError !== undefined) {
     const tok = parseError.token;
@@ -147,7 +170,7 @@ export function parseExpression(text: string, options: ParseOptions = {}): Parse
   if (expression === undefined || !("children" in expression)) {
     return { ok: false, error: errorAtOffset(text, 0, 0, "empty expression", ["an expression"]) };
   }
-  return { ok: true, value: buildExpression(expression) };
+  return build(text, () => buildExpression(expression));
 }
 
 /** Parses one new-syntax record `[ … ]` into its AST node. */
@@ -158,7 +181,7 @@ export function parseRecord(text: string, options: ParseOptions = {}): ParseResu
   if (record === undefined || !("children" in record)) {
     return { ok: false, error: errorAtOffset(text, 0, 0, "expected a ClassAd", ["'['"]) };
   }
-  return { ok: true, value: buildRecord(record) };
+  return build(text, () => buildRecord(record));
 }
 
 /** Parses one new-syntax ClassAd `[ a = 1; b = 2 ]`. */

@@ -152,6 +152,7 @@ export function expression(options: AstOptions = {}): fc.Arbitrary<Expr> {
       }),
       fc
         .tuple(tie("expr"), tie("expr"), tie("expr"))
+        // biome-ignore lint/suspicious/noThenProperty: the AST field name is fixed by ast.ts
         .map(([c, t, o]): Expr => ({ kind: "ternary", cond: atLeast(c, 1), then: t, otherwise: o })),
       fc.tuple(tie("expr"), identifier).map(([b, n]): Expr => {
         const base = isNumber(b) ? paren(b) : atLeast(b, 13);
@@ -166,14 +167,12 @@ export function expression(options: AstOptions = {}): fc.Arbitrary<Expr> {
         .filter(([n]) => !["abstime", "reltime"].includes(n.toLowerCase()))
         .map(([n, args]): Expr => ({ kind: "call", name: n, args })),
       fc.array(tie("expr"), { maxLength: 3 }).map((items): Expr => ({ kind: "list", items })),
-      fc
-        .array(fc.tuple(name(options), tie("expr")), { maxLength: 3 })
-        .map(
-          (pairs): Expr => ({
-            kind: "record",
-            attributes: sortedUnique(pairs.map(([n, e]) => ({ name: n, expr: e }))),
-          }),
-        ),
+      fc.array(fc.tuple(name(options), tie("expr")), { maxLength: 3 }).map(
+        (pairs): Expr => ({
+          kind: "record",
+          attributes: sortedUnique(pairs.map(([n, e]) => ({ name: n, expr: e }))),
+        }),
+      ),
     ),
   }));
   return expr;
@@ -197,20 +196,16 @@ export function jsonAd(): fc.Arbitrary<Expr & { kind: "record" }> {
       literal({}, true).map((v): Expr => ({ kind: "literal", value: v })),
       expression({}),
       fc.array(tie("value"), { maxLength: 3 }).map((items): Expr => ({ kind: "list", items })),
-      fc
-        .array(fc.tuple(name({}), tie("value")), { maxLength: 3 })
-        .map(
-          (pairs): Expr => ({
-            kind: "record",
-            attributes: sortedUnique(pairs.map(([n, e]) => ({ name: n, expr: e }))),
-          }),
-        ),
+      fc.array(fc.tuple(name({}), tie("value")), { maxLength: 3 }).map(
+        (pairs): Expr => ({
+          kind: "record",
+          attributes: sortedUnique(pairs.map(([n, e]) => ({ name: n, expr: e }))),
+        }),
+      ),
     ),
   }));
-  return fc
-    .array(fc.tuple(name({}), value), { maxLength: 6 })
-    .map((pairs) => ({
-      kind: "record" as const,
-      attributes: sortedUnique(pairs.map(([n, e]) => ({ name: n, expr: e }))),
-    }));
+  return fc.array(fc.tuple(name({}), value), { maxLength: 6 }).map((pairs) => ({
+    kind: "record" as const,
+    attributes: sortedUnique(pairs.map(([n, e]) => ({ name: n, expr: e }))),
+  }));
 }

@@ -2,6 +2,7 @@
 
 Protocol (one request per line on stdin, exactly one answer line per request on stdout):
   S<TAB>ad           set the scope ad (new syntax) for the following E requests
+  T<TAB>ad           set the target ad of the following E requests (empty: none)
   E<TAB>expr         evaluate expr in the scope ad; answer its value printed in new syntax
                      (libclassad's unparser), or PARSE_ERROR / EVAL_FAIL
   M<TAB>adA<TAB>adB  symmetric match of two ads; answer true / false (PARSE_ERROR if unparsable)
@@ -20,6 +21,7 @@ import classad2
 
 def main():
     scope = classad2.ClassAd()
+    target = None
     out = sys.stdout
     for raw in sys.stdin:
         line = raw.rstrip("\n")
@@ -28,6 +30,9 @@ def main():
             if kind == "S":
                 scope = classad2.ClassAd(rest)
                 answer = "ok"
+            elif kind == "T":
+                target = classad2.ClassAd(rest) if rest.strip() else None
+                answer = "ok"
             elif kind == "E":
                 try:
                     tree = classad2.ExprTree(rest)
@@ -35,7 +40,7 @@ def main():
                     answer = "PARSE_ERROR"
                 else:
                     try:
-                        answer = repr(tree.simplify(scope))
+                        answer = repr(tree.simplify(scope, target) if target is not None else tree.simplify(scope))
                     except Exception:
                         answer = "EVAL_FAIL"
             elif kind == "M":
