@@ -4,7 +4,7 @@
  * Environment strings with embedded quotes, lists, and a nested `AnnexRequest` ad. Shared by the
  * parser tests, the golden test and the benchmark (`generateJobAds(count, seed)`).
  */
-import type { Attribute, Expr, Literal } from "../../src/classad/ast.js";
+import { type Attribute, bytesFromText, type Expr, type Literal } from "../../src/classad/ast.js";
 import { ClassAd } from "../../src/classad/classad.js";
 import { parseExpression } from "../../src/classad/parse.js";
 
@@ -180,6 +180,8 @@ export function generateJobAd(random: () => number, clusterId: number, procId: n
     ],
   });
   add("AnnexName", expr("AnnexRequest.Name"));
+  add("Description", str(bytesFromText(`Résumé of run ${procId} for ${owner} — “quoted”`)));
+  add("WindowsScratch", str(`C:\\condor\\execute\\dir_${clusterId}\\`));
   add(
     "HoldReason",
     status === 5 ? str('Error from starter: "disk full" at /var/lib/condor') : lit({ type: "undefined" }),
