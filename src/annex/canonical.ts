@@ -85,7 +85,8 @@ export function requestFromTags(
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
     const input: Record<string, string | number | boolean | string[] | Record<string, string>> = {};
     for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
-      if (value === null) continue;
+      // null (no Owner) and [] (no Subnets: the default VPC) mean "not given".
+      if (value === null || (Array.isArray(value) && value.length === 0)) continue;
       if (
         typeof value === "string" ||
         typeof value === "number" ||

@@ -4,6 +4,7 @@ import {
   ANNEX_CAPABILITIES,
   type AnnexStackParams,
   annexStackTags,
+  type CfnTemplate,
   type LeasePeriodSeconds,
   renderAnnexStack,
   type StackTag,
@@ -112,6 +113,17 @@ export function annexTags(params: AnnexStackParams, request: AnnexRequest): Stac
   return tags;
 }
 
+/**
+ * Every template parameter with its rendered default as an explicit value, so the stack records
+ * them all and a later update can say UsePreviousValue for each (emulators keep only the values
+ * passed at creation).
+ */
+function explicitParameters(template: CfnTemplate): { ParameterKey: string; ParameterValue: string }[] {
+  return Object.entries(template.Parameters ?? {})
+    .filter(([, parameter]) => parameter.Default !== undefined)
+    .map(([key, parameter]) => ({ ParameterKey: key, ParameterValue: String(parameter.Default) }));
+}
+
 async function tokenFor(ctx: AnnexContext, request: AnnexRequest, deadline: Date, options: CreateOptions) {
   if (options.token !== undefined) return options.token;
   if (ctx.tokenSource === undefined) {
@@ -155,6 +167,7 @@ export async function createAnnex(
   const params = annexStackParams(ctx, request, setup, placement, deadline, options.leasePeriodSeconds);
   const secret = await tokenFor(ctx, request, deadline, options);
   const { CreateStackCommand } = await import("@aws-sdk/client-cloudformation");
+  const template = renderAnnexStack(params);
   let stackId: string | undefined;
   try {
     const out = await awsCall(
@@ -163,7 +176,8 @@ export async function createAnnex(
         cfn.send(
           new CreateStackCommand({
             StackName: stackName,
-            TemplateBody: JSON.stringify(renderAnnexStack(params)),
+            TemplateBody: JSON.stringify(template),
+            Parameters: explicitParameters(template),
             Tags: annexTags(params, request),
             Capabilities: [...CAPABILITIES],
             RoleARN: setup.cloudFormationRoleArn,
