@@ -17,17 +17,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   let emulator: EmulatorHandle | undefined = await startEmulator();
   const handle = emulator;
-  const stopOnSignal = () => {
-    // The server also exits on its own when our stdin pipe closes; this makes it immediate.
-    void handle.stop();
-  };
-  process.once("SIGINT", stopOnSignal);
-  process.once("SIGTERM", stopOnSignal);
+  // No signal handlers here: if vitest is interrupted or killed, the server notices that its
+  // stdin pipe closed and exits by itself (see emulator/launch.py --watch-stdin).
   project.provide("annexAwsTarget", { kind: "moto-ext", endpoint: handle.endpoint, logFile: handle.logFile });
   project.onTestsRerun(() => handle.reset());
   return async () => {
-    process.off("SIGINT", stopOnSignal);
-    process.off("SIGTERM", stopOnSignal);
     if (emulator === undefined) return;
     await emulator.stop();
     const keep = process.env.ANNEX_KEEP_EMULATOR_LOG === "1" || hasFailures(project);

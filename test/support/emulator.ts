@@ -158,7 +158,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       "--real-time-evaluation",
       String(opts.realTimeEvaluationSeconds ?? 10),
     ],
-    { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, PYTHONUNBUFFERED: "1" } },
+    {
+      cwd: repoRoot,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        PYTHONUNBUFFERED: "1",
+        PYTHONDONTWRITEBYTECODE: "1",
+        // Lambda handlers run with the node that runs us, wherever PATH points.
+        ANNEX_LAMBDA_NODE: process.env.ANNEX_LAMBDA_NODE ?? process.execPath,
+      },
+    },
   );
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });

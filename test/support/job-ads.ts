@@ -31,9 +31,15 @@ const str = (s: string): Expr => lit({ type: "string", value: s });
 const real = (x: number): Expr => lit({ type: "real", value: x });
 const bool = (b: boolean): Expr => lit({ type: "boolean", value: b });
 
+const templates = new Map<string, Expr>();
+
+/** Parses a template expression once (ASTs are immutable, so ads may share them). */
 function expr(text: string): Expr {
+  const cached = templates.get(text);
+  if (cached !== undefined) return cached;
   const r = parseExpression(text, { oldSemantics: true });
   if (!r.ok) throw new Error(`job-ads: bad template expression ${text}: ${r.error.message}`);
+  templates.set(text, r.value);
   return r.value;
 }
 
