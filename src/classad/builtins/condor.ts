@@ -195,7 +195,7 @@ function literalOf(v: Value): Expr {
 /** Quotes one argument for HTCondor's V2 argument syntax (whitespace runs and `'` quoted). */
 function quoteArgV2(arg: string): string {
   if (arg === "") return "''";
-  return arg.replace(/'/g, "''").replace(/\s+/g, (ws) => `'${ws}'`);
+  return arg.replace(/'|\s+/g, (run) => (run === "'" ? "''''" : `'${run}'`));
 }
 
 /** `listToArgs(list)`: a V2 argument string. */
@@ -298,10 +298,7 @@ export const mergeEnvironment: BuiltinFunction = (ev, args, scope) => {
     if (v.kind !== "string") return ERROR;
     const entries = envEntriesV2(v.value);
     if (entries === null) return ERROR;
-    for (const [k, val] of entries) {
-      merged.delete(k);
-      merged.set(k, val);
-    }
+    for (const [k, val] of entries) merged.set(k, val);
   }
   return stringValue(envV2Text([...merged.entries()]));
 };

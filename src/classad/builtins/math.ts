@@ -1,4 +1,4 @@
-import { bigintFromNumber, ERROR, integerValue, realValue, type Value } from "../value.js";
+import { bigintFromNumber, ERROR, INT64_MIN, integerValue, realValue, type Value } from "../value.js";
 import { type BuiltinFunction, evalArgs, listItems, numberFrom } from "./support.js";
 
 /** Round half to even, like C `rint` in the default rounding mode. */
@@ -28,7 +28,7 @@ export const pow: BuiltinFunction = (ev, args, scope) => {
     const magnitude = bigintFromNumber(Math.abs(Number(b.value)) ** Number(e.value));
     // libclassad quirk (pinned against the C++ library): a negative base with an odd exponent
     // yields 1 - |b|^e, e.g. pow(-7, 3) → -342.
-    if (b.value < 0n && e.value % 2n === 1n) return integerValue(1n - magnitude);
+    if (b.value < 0n && e.value % 2n === 1n && magnitude !== INT64_MIN) return integerValue(1n - magnitude);
     return { kind: "integer", value: magnitude };
   }
   const x = numberFrom(b);
@@ -37,38 +37,52 @@ export const pow: BuiltinFunction = (ev, args, scope) => {
   return realValue(x.value ** y.value);
 };
 
-function quantizeNumber(a: Value, b: Value): Value {
-  if (a.kind === "integer" && b.kind === "integer") {
-    if (b.value === 0n) return a;
-    let q = a.value / b.value;
-    if (q * b.value !== a.value && a.value > 0n === b.value > 0n) q += 1n;
-    return integerValue(q * b.value);
-  }
-  const x = numberFrom(a);
-  const y = numberFrom(b);
-  if (x === null || y === null || a.kind === "string" || b.kind === "string") return ERROR;
-  if (y.value === 0) return a.kind === "integer" ? realValue(x.value) : a;
-  return realValue(Math.ceil(x.value / y.value) * y.value);
+/** A quantize operand: ints stay exact; reals and booleans (as 0/1) are doubles; else null. */
+function quantum(v: Value): { int: true; value: bigint } | { int: false; value: number } | null {
+  if (v.kind === "integer") return { int: true, value: v.value };
+  if (v.kind === "real") return { int: false, value: v.value };
+  if (v.kind === "boolean") return { int: false, value: v.value ? 1 : 0 };
+  return null;
 }
 
-/** `quantize(a, b)` / `quantize(a, list)`: round a up to a multiple of b / the first item ≥ a. */
+function quantizeNumber(a: Value, b: Value): Value {
+  const x = quantum(a);
+  const y = quantum(b);
+  if (x === null || y === null) return ERROR;
+  if (x.int && y.int) {
+    if (y.value === 0n) return a;
+    let q = x.value / y.value;
+    if (q * y.value !== x.value && x.value > 0n === y.value > 0n) q += 1n;
+    return integerValue(q * y.value);
+  }
+  const p = x.int ? Number(x.value) : x.value;
+  const d = y.int ? Number(y.value) : y.value;
+  if (d === 0) return realValue(p);
+  return realValue(Math.ceil(p / d) * d);
+}
+
+/**
+ * `quantize(a, b)` / `quantize(a, list)`: rounds a up to a multiple of b, or to the first list
+ * item >= a (beyond the last item: a multiple of the last). Int only when both are ints;
+ * booleans count as reals 0/1.
+ */
 export const quantize: BuiltinFunction = (ev, args, scope) => {
   if (args.length !== 2) return ERROR;
   const [a, b] = evalArgs(ev, args, scope) as [Value, Value];
-  if (a.kind !== "integer" && a.kind !== "real") return ERROR;
+  const x = quantum(a);
+  if (x === null) return ERROR;
   if (b.kind === "list") {
-    const items = listItems(ev, b);
+    const av = x.int ? Number(x.value) : x.value;
     let last: Value | null = null;
-    for (const item of items) {
-      if (item.kind !== "integer" && item.kind !== "real") return ERROR;
-      const iv = item.kind === "integer" ? Number(item.value) : item.value;
-      const av = a.kind === "integer" ? Number(a.value) : a.value;
-      if (iv >= av) return a.kind === "real" && item.kind === "integer" ? realValue(iv) : item;
+    for (const item of listItems(ev, b)) {
+      const q = quantum(item);
+      if (q === null) return ERROR;
+      const iv = q.int ? Number(q.value) : q.value;
+      if (iv >= av) return item;
       last = item;
     }
     return last === null ? a : quantizeNumber(a, last);
   }
-  if (b.kind !== "integer" && b.kind !== "real") return ERROR;
   return quantizeNumber(a, b);
 };
 

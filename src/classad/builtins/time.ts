@@ -1,7 +1,7 @@
 import type { Expr } from "../ast.js";
 import { ClassAd } from "../classad.js";
 import { localOffsetAt } from "../time.js";
-import { ERROR, integerValue, realValue, stringValue } from "../value.js";
+import { bigintFromNumber, ERROR, integerValue, realValue, stringValue } from "../value.js";
 import type { BuiltinFunction } from "./support.js";
 
 /** `time()`: seconds since the epoch, an integer. */
@@ -59,7 +59,6 @@ export const getField: BuiltinFunction = (ev, args, scope, name) => {
   const [arg] = args;
   if (args.length !== 1 || arg === undefined) return ERROR;
   const v = ev.evaluateIn(arg, scope);
-  if (v.kind === "undefined" || v.kind === "error") return v;
   const field = name.toLowerCase();
   if (v.kind === "absTime") {
     const t = brokenDown(v.seconds, localOffsetAt(v.seconds));
@@ -273,11 +272,14 @@ export const interval: BuiltinFunction = (ev, args, scope) => {
   const [arg] = args;
   if (args.length !== 1 || arg === undefined) return ERROR;
   const v = ev.evaluateIn(arg, scope);
-  let total: number;
-  if (v.kind === "integer") total = Number(v.value);
-  else if (v.kind === "real") total = Math.trunc(v.value);
-  else if (v.kind === "relTime") total = Math.trunc(v.seconds);
+  // libclassad converts to int64 and formats through a C int (low 32 bits).
+  let big: bigint;
+  if (v.kind === "integer") big = v.value;
+  else if (v.kind === "real") big = bigintFromNumber(v.value);
+  else if (v.kind === "boolean") big = v.value ? 1n : 0n;
+  else if (v.kind === "relTime") big = bigintFromNumber(v.seconds);
   else return ERROR;
+  const total = Number(BigInt.asIntN(32, big));
   const sign = total < 0 ? "-" : "";
   const s = Math.abs(total);
   const days = Math.floor(s / 86400);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -29,13 +29,25 @@ export interface ParityCase {
 /** The separator between expression and expected value (two spaces each side). */
 export const ARROW = "  =>  ";
 
-/** Directory of the table files. */
-export const PARITY_DIR = dirname(fileURLToPath(import.meta.url));
+/** Directory of the table files (found upward from this module, which may be bundled). */
+export const PARITY_DIR = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "parity-table.ts"))) return dir;
+    const candidate = join(dir, "test", "classad", "parity");
+    if (existsSync(join(candidate, "parity-table.ts"))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return dirname(fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+})();
 
 /** Reads every `*.txt` table in the directory. */
 export function readParityCases(dir = PARITY_DIR): ParityCase[] {
   const cases: ParityCase[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".txt")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".txt"))
+    .sort()) {
     cases.push(...parseParityFile(file, readFileSync(join(dir, file), "utf8")));
   }
   return cases;

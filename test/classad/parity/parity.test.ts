@@ -7,7 +7,7 @@ import { exprFromValue } from "../../../src/classad/value-to-expr.js";
 import { type ParityCase, readParityCases } from "./parity-table.js";
 
 /** Evaluates one parity case the way the table specifies and prints the value. */
-export function evaluateCase(c: ParityCase): string {
+function evaluateCase(c: ParityCase): string {
   const parsed = parseExpression(c.expression, { oldSemantics: true });
   if (!parsed.ok) return "PARSE_ERROR";
   const ad = (text: string | null): ClassAd | null => {

@@ -16,10 +16,14 @@ import { ARROW, PARITY_DIR, readParityCases } from "./parity-table.js";
 const check = process.argv.includes("--check");
 const { python } = await ensurePythonEnv();
 const oracle = new ClassAdOracle(python);
-const cases = readParityCases().filter((c) => (check ? c.semantics === "old" && c.circular === "undefined" : c.expected === "?"));
+const cases = readParityCases().filter((c) =>
+  check ? c.semantics === "old" && c.circular === "undefined" : c.expected === "?",
+);
 const answers = new Map<string, string>();
 for (const c of cases) {
-  const [answer] = await oracle.request([`S\t${c.my ?? "[ ]"}`, `T\t${c.target ?? ""}`, `E\t${c.expression}`]).then((a) => a.slice(2));
+  const [answer] = await oracle
+    .request([`S\t${c.my ?? "[ ]"}`, `T\t${c.target ?? ""}`, `E\t${c.expression}`])
+    .then((a) => a.slice(2));
   answers.set(`${c.file}:${c.line}`, answer ?? "");
 }
 oracle.close();
