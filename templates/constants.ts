@@ -47,6 +47,13 @@ export const ANNEX_IAM_PATH = "/htcondor-annex/";
 /** Name of the lease Lambda created by the setup stack. */
 export const LEASE_FUNCTION_NAME = "htcondor-annex-lease";
 
+/** Environment variables the lease Lambda reads (set by the setup stack). */
+export const LEASE_ENV = {
+  tokenBucket: "ANNEX_TOKEN_BUCKET",
+  serviceRoleArn: "ANNEX_SERVICE_ROLE_ARN",
+  orphanTokenGraceSeconds: "ANNEX_ORPHAN_TOKEN_GRACE_SECONDS",
+} as const;
+
 /** Alarm periods the lease alarm may use; 10 and 30 are high-resolution (tests and the demo). */
 export const LEASE_PERIODS_SECONDS = [10, 30, 60] as const;
 export type LeasePeriodSeconds = (typeof LEASE_PERIODS_SECONDS)[number];

@@ -17,7 +17,6 @@ export { renderBootstrap, renderCondorConfig, startExpression } from "./bootstra
 export * from "./constants.js";
 export { WILDCARD_JUSTIFICATIONS } from "./policies.js";
 export {
-  LEASE_ENV,
   leaseCodeKey,
   renderSetupStack,
   SETUP_CAPABILITIES,

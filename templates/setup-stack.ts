@@ -6,6 +6,7 @@
 import {
   ANNEX_IAM_PATH,
   LAMBDA_CODE_KEY_ROOT,
+  LEASE_ENV,
   LEASE_FUNCTION_NAME,
   MANAGED_BY_VALUE,
   TAG_MANAGED_BY,
@@ -41,13 +42,6 @@ export const SETUP_OUTPUTS = {
  * (so annex templates can refer to it by ARN without a parameter).
  */
 export const SETUP_CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"] as const;
-
-/** Environment variables the lease Lambda reads (set by the setup stack). */
-export const LEASE_ENV = {
-  tokenBucket: "ANNEX_TOKEN_BUCKET",
-  serviceRoleArn: "ANNEX_SERVICE_ROLE_ARN",
-  orphanTokenGraceSeconds: "ANNEX_ORPHAN_TOKEN_GRACE_SECONDS",
-} as const;
 
 /** Object key for a lease Lambda zip with the given SHA-256 (hex). */
 export function leaseCodeKey(sha256Hex: string): string {
