@@ -58,7 +58,7 @@ describe("the canonical form of a request", () => {
 
   it("changes with every stack-defining attribute", () => {
     const base = requestDigest(request({}));
-    const variants = [
+    const variants: Record<string, string | number | boolean | string[] | Record<string, string>>[] = [
       { MaxInstances: 11 },
       { Spot: true },
       { LeaseMinutes: 21 },
