@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import {
-  GahpError,
+  type GahpError,
   GahpProtocolError,
   GahpRequestRejectedError,
   GahpServerDiedError,
@@ -44,21 +44,55 @@ export interface CallOptions {
 
 interface ReplyWaiter {
   readonly sentAt: number;
-  readonly resolve: (reply: ReplyLine) => void;
-  readonly reject: (error: Error) => void;
   /** Runs synchronously when the reply line arrives, before the next line is read. */
-  readonly onLine?: (reply: ReplyLine) => void;
-  /** For `RESULTS`: result lines still to read after the `S <n>` line. */
-  collecting?: number;
+  readonly onReply: (reply: ReplyLine) => void;
+  readonly onError: (error: Error) => void;
 }
 
 interface PendingCall {
   readonly command: string;
   readonly resolve: (fields: string[]) => void;
   readonly reject: (error: Error) => void;
-  timer: unknown;
+  readonly deadline: number;
+  readonly timeoutMs: number;
   /** Timed out: the id stays reserved until the server's result for it arrives. */
   abandoned: boolean;
+}
+
+/** A FIFO with O(1) push and shift, compacted now and then. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): T | undefined {
+    const item = this.items[this.head];
+    if (item === undefined) return undefined;
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  drain(): T[] {
+    const rest = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return rest;
+  }
 }
 
 const DEFAULT_CONDOR_VERSION = "$CondorVersion: 0.1.0 Nov 26 2026 condor-annex $";
@@ -83,7 +117,7 @@ export class GahpClient {
 
   private readonly clock: Clock;
   private readonly splitter: LineSplitter;
-  private readonly waiters: ReplyWaiter[] = [];
+  private readonly waiters = new Fifo<ReplyWaiter>();
   private readonly calls = new Map<number, PendingCall>();
   private prefix = "";
   private bannerWaiter: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
@@ -91,6 +125,10 @@ export class GahpClient {
   private flushQueued = false;
   private nextId = 1;
   private resultsInFlight = false;
+  /** Result lines still to read after the `S <n>` reply to `RESULTS`. */
+  private collecting = 0;
+  private sweepTimer: unknown;
+  private sweepAt = Number.POSITIVE_INFINITY;
   private resultsWanted = false;
   private responseTimer: unknown;
   private pollTimer: unknown;
@@ -169,7 +207,7 @@ export class GahpClient {
 
   /** Sends a synchronous command and returns its reply (`E`/`F` are returned, not thrown). */
   command(name: string, args: readonly Field[] = []): Promise<ReplyLine> {
-    return this.send(joinArgs([name, ...args]));
+    return this.request(joinArgs([name, ...args]));
   }
 
   /**
@@ -185,29 +223,35 @@ export class GahpClient {
     }
     const requestId = this.allocateId();
     return new Promise<string[]>((resolve, reject) => {
-      const call: PendingCall = { command: name, resolve, reject, timer: undefined, abandoned: false };
       const timeoutMs = options.timeoutMs ?? this.options.callTimeoutMs ?? 600_000;
-      call.timer = this.clock.setTimeout(() => {
-        call.abandoned = true;
-        reject(
-          new GahpTimeoutError(`${name} (request ${requestId}) got no result within ${timeoutMs} ms`, name),
-        );
-      }, timeoutMs);
+      const now = this.clock.now();
+      const call: PendingCall = {
+        command: name,
+        resolve,
+        reject,
+        deadline: now + timeoutMs,
+        timeoutMs,
+        abandoned: false,
+      };
       this.calls.set(requestId, call);
-      this.send(joinArgs([name, String(requestId), ...args]), (reply) => {
-        if (reply.kind === "S") {
-          options.onAccepted?.();
-          this.startPolling();
-          return;
-        }
-        this.calls.delete(requestId);
-        this.clock.clearTimeout(call.timer);
-        call.reject(new GahpRequestRejectedError(name, reply.kind, reply.fields.join(" ") || undefined));
-      }).catch((error: unknown) => {
-        if (this.calls.get(requestId) !== call) return;
-        this.calls.delete(requestId);
-        this.clock.clearTimeout(call.timer);
-        reject(error instanceof Error ? error : new GahpError(String(error), name));
+      this.armSweep(call.deadline);
+      this.send(joinArgs([name, String(requestId), ...args]), {
+        sentAt: now,
+        onReply: (reply) => {
+          if (reply.kind === "S") {
+            options.onAccepted?.();
+            this.startPolling();
+            return;
+          }
+          if (this.calls.get(requestId) !== call) return;
+          this.calls.delete(requestId);
+          this.disarmSweepIfIdle();
+          if (!call.abandoned) {
+            reject(new GahpRequestRejectedError(name, reply.kind, reply.fields.join(" ") || undefined));
+          }
+        },
+        // die() rejects the call itself.
+        onError: () => {},
       });
     });
   }
@@ -218,7 +262,7 @@ export class GahpClient {
    */
   async quit(): Promise<void> {
     if (this.dead) return;
-    await this.send("QUIT");
+    await this.request("QUIT");
     this.output.end();
     await this.exited;
     this.die("the client sent QUIT");
@@ -253,7 +297,7 @@ export class GahpClient {
     }
     const prefix = this.options.responsePrefix ?? "GAHP:";
     if (prefix !== "" && this.commands.has("RESPONSE_PREFIX")) {
-      const reply = await this.send(joinArgs(["RESPONSE_PREFIX", prefix]), (line) => {
+      const reply = await this.request(joinArgs(["RESPONSE_PREFIX", prefix]), (line) => {
         // Switch before reading the next line: every line after this reply carries the prefix.
         if (line.kind === "S") this.prefix = prefix;
       });
@@ -274,18 +318,34 @@ export class GahpClient {
     }
   }
 
-  private send(line: string, onLine?: (reply: ReplyLine) => void): Promise<ReplyLine> {
-    if (this.dead) return Promise.reject(this.dead);
+  /** Sends a line and resolves with its reply; `onLine` runs synchronously on arrival. */
+  private request(line: string, onLine?: (reply: ReplyLine) => void): Promise<ReplyLine> {
     return new Promise<ReplyLine>((resolve, reject) => {
-      this.waiters.push({ sentAt: this.clock.now(), resolve, reject, onLine });
-      // CRLF, as the gridmanager writes.
-      this.outgoing += `${line}\r\n`;
-      if (!this.flushQueued) {
-        this.flushQueued = true;
-        queueMicrotask(this.flushOutgoing);
-      }
-      this.armResponseTimer();
+      this.send(line, {
+        sentAt: this.clock.now(),
+        onReply: (reply) => {
+          onLine?.(reply);
+          resolve(reply);
+        },
+        onError: reject,
+      });
     });
+  }
+
+  /** Queues a line for the next batched write and its waiter for the reply. */
+  private send(line: string, waiter: ReplyWaiter): void {
+    if (this.dead) {
+      waiter.onError(this.dead);
+      return;
+    }
+    this.waiters.push(waiter);
+    // CRLF, as the gridmanager writes.
+    this.outgoing += `${line}\r\n`;
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flushOutgoing);
+    }
+    this.armResponseTimer();
   }
 
   private readonly flushOutgoing = (): void => {
@@ -316,11 +376,10 @@ export class GahpClient {
       text = text.slice(this.prefix.length);
     }
     const fields = splitArgs(text);
-    const head = this.waiters[0];
-    if (head?.collecting !== undefined) {
+    if (this.collecting > 0) {
+      this.collecting--;
       this.onResultLine(fields);
-      head.collecting--;
-      if (head.collecting === 0) this.finishResults();
+      if (this.collecting === 0) this.finishResults();
       return;
     }
     if (fields.length === 1 && fields[0] === "R") {
@@ -334,20 +393,17 @@ export class GahpClient {
     }
     const kind = fields[0];
     if (kind !== "S" && kind !== "E" && kind !== "F") {
-      waiter.reject(
+      waiter.onError(
         new GahpProtocolError(`the GAHP server answered with neither S, E nor F: ${text.slice(0, 200)}`),
       );
-      return;
+    } else {
+      waiter.onReply({ kind, fields: fields.slice(1) });
     }
-    const reply: ReplyLine = { kind, fields: fields.slice(1) };
-    waiter.onLine?.(reply);
-    waiter.resolve(reply);
     if (this.waiters.length === 0 && this.responseTimer !== undefined) {
       // Nothing awaited: no timer should keep the event loop (and a CLI) alive.
       this.clock.clearTimeout(this.responseTimer);
       this.responseTimer = undefined;
     }
-    this.armResponseTimer();
   };
 
   private requestResults(): void {
@@ -356,25 +412,19 @@ export class GahpClient {
       return;
     }
     this.resultsInFlight = true;
-    this.send("RESULTS", (reply) => {
-      const count = reply.kind === "S" ? Number(reply.fields[0] ?? "0") : 0;
-      if (count > 0 && Number.isSafeInteger(count)) {
-        // Keep this waiter at the head while its result lines arrive.
-        const collecting: ReplyWaiter = {
-          sentAt: this.clock.now(),
-          resolve: () => {},
-          reject: () => {},
-          collecting: count,
-        };
-        this.waiters.unshift(collecting);
-      } else {
-        this.finishResults(false);
-      }
-    }).catch(() => {});
+    this.send("RESULTS", {
+      sentAt: this.clock.now(),
+      onReply: (reply) => {
+        const count = reply.kind === "S" ? Number(reply.fields[0] ?? "0") : 0;
+        // The result lines follow at once; read them before any other reply.
+        if (count > 0 && Number.isSafeInteger(count)) this.collecting = count;
+        else this.finishResults();
+      },
+      onError: () => {},
+    });
   }
 
-  private finishResults(shiftCollector = true): void {
-    if (shiftCollector) this.waiters.shift();
+  private finishResults(): void {
     this.resultsInFlight = false;
     if (this.resultsWanted) {
       this.resultsWanted = false;
@@ -390,7 +440,7 @@ export class GahpClient {
       return;
     }
     this.calls.delete(id);
-    this.clock.clearTimeout(call.timer);
+    this.disarmSweepIfIdle();
     if (!call.abandoned) call.resolve(fields.slice(1));
   }
 
@@ -405,13 +455,50 @@ export class GahpClient {
     }, this.options.pollIntervalMs ?? 1000);
   }
 
+  /** Arms the call-timeout sweep for `deadline` unless one is due sooner. */
+  private armSweep(deadline: number): void {
+    if (deadline >= this.sweepAt) return;
+    if (this.sweepTimer !== undefined) this.clock.clearTimeout(this.sweepTimer);
+    this.sweepAt = deadline;
+    this.sweepTimer = this.clock.setTimeout(this.sweep, Math.max(0, deadline - this.clock.now()));
+  }
+
+  /** No call pending: no timer should keep the event loop alive. */
+  private disarmSweepIfIdle(): void {
+    if (this.calls.size > 0 || this.sweepTimer === undefined) return;
+    this.clock.clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    this.sweepAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** One timer for all call timeouts: expire what is due, re-arm for the next deadline. */
+  private readonly sweep = (): void => {
+    this.sweepTimer = undefined;
+    this.sweepAt = Number.POSITIVE_INFINITY;
+    const now = this.clock.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [requestId, call] of this.calls) {
+      if (call.abandoned) continue;
+      if (call.deadline <= now) {
+        call.abandoned = true;
+        call.reject(
+          new GahpTimeoutError(
+            `${call.command} (request ${requestId}) got no result within ${call.timeoutMs} ms`,
+            call.command,
+          ),
+        );
+      } else if (call.deadline < next) next = call.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.armSweep(next);
+  };
+
   private armResponseTimer(): void {
     if (this.responseTimer !== undefined || this.waiters.length === 0 || this.dead) return;
     const limit = this.options.responseTimeoutMs ?? 20_000;
     this.responseTimer = this.clock.setTimeout(
       () => {
         this.responseTimer = undefined;
-        const head = this.waiters[0];
+        const head = this.waiters.peek();
         if (head === undefined || this.dead) return;
         if (this.clock.now() - head.sentAt >= limit) {
           this.die(`the GAHP server did not answer within ${limit} ms`, GahpTimeoutError);
@@ -432,11 +519,11 @@ export class GahpClient {
     this.dead = error;
     if (this.responseTimer !== undefined) this.clock.clearTimeout(this.responseTimer);
     if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
+    if (this.sweepTimer !== undefined) this.clock.clearTimeout(this.sweepTimer);
     this.bannerWaiter?.reject(error);
     this.bannerWaiter = undefined;
-    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+    for (const waiter of this.waiters.drain()) waiter.onError(error);
     for (const call of this.calls.values()) {
-      this.clock.clearTimeout(call.timer);
       if (!call.abandoned) call.reject(error);
     }
     this.calls.clear();

@@ -140,16 +140,24 @@ export function splitArgs(line: string): string[] {
   return args;
 }
 
-const NEEDS_ESCAPE = /[ \t\\\r\n]/;
-const ESCAPED_CHARS = /[ \t\\\r\n]/g;
-
 /**
  * Escapes one argument for the wire. `null` and the empty string (which the line format
  * cannot carry) are written as `NULL`.
  */
 export function escapeArg(value: string | null): string {
   if (value === null || value === "") return "NULL";
-  return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED_CHARS, "\\$&") : value;
+  // A plain loop: this runs for every field of every reply, and a regex replace with `$&`
+  // was the server's largest cost in profiles.
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x20 || c === 0x5c || c === 0x0d || c === 0x0a || c === 0x09) {
+      out += `${value.slice(from, i)}\\`;
+      from = i;
+    }
+  }
+  return from === 0 && out === "" ? value : out + value.slice(from);
 }
 
 /** Joins arguments into one line of escaped fields, without the line end. */
