@@ -4,7 +4,7 @@
  * Alarms are evaluated against the real clock every 10 s (`--evaluate-every N` changes it,
  * 0 turns it off); `POST /moto-api/ext/alarms/evaluate {"advanceSeconds": N}` jumps ahead.
  */
-import { startEmulator } from "../test/support/emulator.js";
+import { startEmulator } from "../test/support/emulator-process.js";
 
 function parseInterval(argv: readonly string[]): number {
   const index = argv.indexOf("--evaluate-every");

@@ -35,9 +35,9 @@ def _body(request: Any, headers: Any) -> Any:
 
 
 def health(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    from . import EXPECTED_MOTO
+    from importlib import metadata
 
-    return _json(200, {"extension": "annex_moto", "moto": EXPECTED_MOTO})
+    return _json(200, {"extension": "annex_moto", "moto": metadata.version("moto")})
 
 
 def reset(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:

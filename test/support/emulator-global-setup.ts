@@ -6,7 +6,7 @@
  */
 import { rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
-import { type EmulatorHandle, startEmulator, targetFromEnvironment } from "./emulator.js";
+import { type EmulatorHandle, startEmulator, targetFromEnvironment } from "./emulator-process.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const external = targetFromEnvironment();
