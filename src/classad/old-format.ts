@@ -12,6 +12,7 @@ import type { Attribute, Expr, RecordExpr } from "./ast.js";
 import { ClassAd } from "./classad.js";
 import { ClassAdSyntaxError, type ParseResult } from "./errors.js";
 import { parseExpression } from "./parse.js";
+import { parseOldExpressionFast } from "./parse-fast.js";
 import { compareCaseInsensitive, unparseOld } from "./unparse.js";
 
 export type { ParseResult } from "./errors.js";
@@ -19,14 +20,24 @@ export type { ParseResult } from "./errors.js";
 /** Options of the old-format readers. */
 export interface OldFormatOptions {
   /**
-   * Disable the literal fast path (plain integers, reals, strings, booleans) and send every value
-   * through the full grammar. The results are identical (a differential test proves it); this
+   * Disable the fast paths (plain literals, and the hand-written parser of parse-fast.ts) and
+   * send every value through the full chevrotain grammar. The results are identical (a differential test proves it); this
    * exists for that test and for benchmarking.
    */
   fullGrammarOnly?: boolean;
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
+// Shared nodes for the commonest constants (ASTs are immutable).
+const TRUE_EXPR: Expr = Object.freeze({
+  kind: "literal",
+  value: Object.freeze({ type: "boolean", value: true }),
+});
+const FALSE_EXPR: Expr = Object.freeze({
+  kind: "literal",
+  value: Object.freeze({ type: "boolean", value: false }),
+});
+const UNDEFINED_EXPR: Expr = Object.freeze({ kind: "literal", value: Object.freeze({ type: "undefined" }) });
 const SIMPLE_INT = /^-?(?:0|[1-9][0-9]{0,17})$/;
 const SIMPLE_REAL = /^-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][+-]?[0-9]+)?$/;
 
@@ -50,9 +61,9 @@ function fastLiteral(text: string, inputIsBytes: boolean): Expr | null {
     return null;
   }
   const lower = text.length <= 9 ? text.toLowerCase() : "";
-  if (lower === "true") return { kind: "literal", value: { type: "boolean", value: true } };
-  if (lower === "false") return { kind: "literal", value: { type: "boolean", value: false } };
-  if (lower === "undefined") return { kind: "literal", value: { type: "undefined" } };
+  if (lower === "true") return TRUE_EXPR;
+  if (lower === "false") return FALSE_EXPR;
+  if (lower === "undefined") return UNDEFINED_EXPR;
   return null;
 }
 
@@ -63,18 +74,10 @@ export function parseOldValue(
 ): ParseResult<Expr> {
   const inputIsBytes = options.inputIsBytes ?? false;
   if (!options.fullGrammarOnly) {
-    const fast = fastLiteral(text, inputIsBytes);
+    const fast = fastLiteral(text, inputIsBytes) ?? parseOldExpressionFast(text, inputIsBytes);
     if (fast !== null) return { ok: true, value: fast };
   }
   return parseExpression(text, { oldSyntax: true, oldSemantics: true, inputIsBytes });
-}
-
-function isBlank(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c !== 32 && (c < 9 || c > 13)) return false;
-  }
-  return true;
 }
 
 /**
@@ -91,16 +94,25 @@ export class OldAdAssembler {
   constructor(private readonly options: OldFormatOptions & { inputIsBytes?: boolean } = {}) {}
 
   /** Adds one line (without its `\n`). Returns a completed ad when the line ends one. */
-  push(rawLine: string): ParseResult<ClassAd> | null {
+  push(line: string): ParseResult<ClassAd> | null {
+    return this.pushRange(line, 0, line.length);
+  }
+
+  /** Adds the line `text[from, to)` (without its `\n`); avoids slicing the line out first. */
+  pushRange(text: string, from: number, to: number): ParseResult<ClassAd> | null {
     this.lineNumber++;
-    const line = rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;
-    if (isBlank(line)) return this.endAd();
+    let end = to;
+    if (end > from && text.charCodeAt(end - 1) === 13) end--;
+    let start = from;
+    while (start < end && isWhite(text.charCodeAt(start))) start++;
+    if (start === end) return this.endAd(); // blank line: the ad delimiter
     if (this.error !== null) return null; // the rest of a bad ad is skipped
-    let start = 0;
-    while (start < line.length && isWhite(line.charCodeAt(start))) start++;
-    if (line.charCodeAt(start) === 35) return null; // # comment
-    const eq = line.indexOf("=", start);
+    if (text.charCodeAt(start) === 35) return null; // # comment
+    let eq = text.indexOf("=", start);
+    if (eq >= end) eq = -1;
     if (eq < 0) {
+      const line = text.slice(from, end);
+      start -= from;
       this.error = new ClassAdSyntaxError({
         message: "expected 'Name = value'",
         line: this.lineNumber,
@@ -112,13 +124,13 @@ export class OldAdAssembler {
       return null;
     }
     let nameEnd = eq;
-    while (nameEnd > start && isWhite(line.charCodeAt(nameEnd - 1))) nameEnd--;
-    const name = line.slice(start, nameEnd);
+    while (nameEnd > start && isWhite(text.charCodeAt(nameEnd - 1))) nameEnd--;
+    const name = text.slice(start, nameEnd);
     if (name.length === 0) {
       this.error = new ClassAdSyntaxError({
         message: "missing attribute name before '='",
         line: this.lineNumber,
-        column: eq + 1,
+        column: eq - from + 1,
         offendingText: "=",
         expected: ["an attribute name"],
         adIndex: this.adIndex,
@@ -126,16 +138,16 @@ export class OldAdAssembler {
       return null;
     }
     let valueStart = eq + 1;
-    while (valueStart < line.length && isWhite(line.charCodeAt(valueStart))) valueStart++;
-    let valueEnd = line.length;
-    while (valueEnd > valueStart && isWhite(line.charCodeAt(valueEnd - 1))) valueEnd--;
-    const parsed = parseOldValue(line.slice(valueStart, valueEnd), this.options);
+    while (valueStart < end && isWhite(text.charCodeAt(valueStart))) valueStart++;
+    let valueEnd = end;
+    while (valueEnd > valueStart && isWhite(text.charCodeAt(valueEnd - 1))) valueEnd--;
+    const parsed = parseOldValue(text.slice(valueStart, valueEnd), this.options);
     if (!parsed.ok) {
       this.error = parsed.error.locatedIn({
         adIndex: this.adIndex,
         attribute: name,
         line: this.lineNumber,
-        columnOffset: valueStart,
+        columnOffset: valueStart - from,
       });
       return null;
     }
@@ -196,7 +208,7 @@ export async function* parseOldAds(
       nl = text.indexOf("\n", start);
     }
     while (nl >= 0) {
-      const r = assembler.push(text.slice(start, nl));
+      const r = assembler.pushRange(text, start, nl);
       if (r !== null) yield r;
       start = nl + 1;
       nl = text.indexOf("\n", start);
@@ -222,9 +234,9 @@ export function parseOldAdsFromText(
   let start = 0;
   for (;;) {
     const nl = text.indexOf("\n", start);
-    const line = nl < 0 ? text.slice(start) : text.slice(start, nl);
-    if (nl >= 0 || line.length > 0) {
-      const r = assembler.push(line);
+    const lineEnd = nl < 0 ? text.length : nl;
+    if (nl >= 0 || lineEnd > start) {
+      const r = assembler.pushRange(text, start, lineEnd);
       if (r !== null) out.push(r);
     }
     if (nl < 0) break;
