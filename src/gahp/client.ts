@@ -49,14 +49,44 @@ interface ReplyWaiter {
   readonly onError: (error: Error) => void;
 }
 
-interface PendingCall {
-  readonly command: string;
-  readonly resolve: (fields: string[]) => void;
-  readonly reject: (error: Error) => void;
-  readonly deadline: number;
-  readonly timeoutMs: number;
+/** What a pending call needs from its client when its reply line arrives. */
+interface CallOwner {
+  callAccepted(): void;
+  callRejected(call: PendingCall, reply: ReplyLine): void;
+}
+
+/**
+ * One asynchronous call: its promise's settle functions, its deadline, and (being its own reply
+ * waiter) what to do with the `S`/`E`/`F` line. One object per call keeps the hot path lean.
+ */
+class PendingCall implements ReplyWaiter {
   /** Timed out: the id stays reserved until the server's result for it arrives. */
-  abandoned: boolean;
+  abandoned = false;
+
+  constructor(
+    readonly owner: CallOwner,
+    readonly requestId: number,
+    readonly command: string,
+    readonly sentAt: number,
+    readonly deadline: number,
+    readonly timeoutMs: number,
+    readonly resolve: (fields: string[]) => void,
+    readonly reject: (error: Error) => void,
+    readonly onAccepted: (() => void) | undefined,
+  ) {}
+
+  onReply(reply: ReplyLine): void {
+    if (reply.kind === "S") {
+      this.onAccepted?.();
+      this.owner.callAccepted();
+    } else {
+      this.owner.callRejected(this, reply);
+    }
+  }
+
+  onError(): void {
+    // The client's die() rejects every pending call itself.
+  }
 }
 
 /** A FIFO with O(1) push and shift, compacted now and then. */
@@ -95,6 +125,7 @@ class Fifo<T> {
   }
 }
 
+const S_REPLY: ReplyLine = Object.freeze({ kind: "S", fields: Object.freeze([]) as readonly string[] });
 const DEFAULT_CONDOR_VERSION = "$CondorVersion: 0.1.0 Nov 26 2026 condor-annex $";
 const MAX_REQUEST_ID = 2 ** 31 - 1;
 
@@ -121,7 +152,7 @@ export class GahpClient {
   private readonly calls = new Map<number, PendingCall>();
   private prefix = "";
   private bannerWaiter: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
-  private outgoing = "";
+  private outgoing: string[] = [];
   private flushQueued = false;
   private nextId = 1;
   private resultsInFlight = false;
@@ -147,7 +178,16 @@ export class GahpClient {
     input.on("data", (chunk: Buffer | string) => {
       this.splitter.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, this.onLine);
     });
-    input.on("end", () => this.die("the GAHP server closed its output"));
+    input.on("end", () => {
+      // For a spawned server, wait briefly for its exit so the error carries the status and stderr.
+      if (this.child === undefined || this.child.exitCode !== null || this.child.signalCode !== null) {
+        this.die("the GAHP server closed its output");
+        return;
+      }
+      const timer = setTimeout(() => this.die("the GAHP server closed its output"), 1000);
+      timer.unref();
+      this.child.once("exit", () => clearTimeout(timer));
+    });
     input.on("error", (error) => this.die(`reading from the GAHP server failed: ${error.message}`));
     output.on("error", (error) => this.die(`writing to the GAHP server failed: ${error.message}`));
   }
@@ -225,36 +265,40 @@ export class GahpClient {
     return new Promise<string[]>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.options.callTimeoutMs ?? 600_000;
       const now = this.clock.now();
-      const call: PendingCall = {
-        command: name,
+      const call = new PendingCall(
+        this.callOwner,
+        requestId,
+        name,
+        now,
+        now + timeoutMs,
+        timeoutMs,
         resolve,
         reject,
-        deadline: now + timeoutMs,
-        timeoutMs,
-        abandoned: false,
-      };
+        options.onAccepted,
+      );
       this.calls.set(requestId, call);
       this.armSweep(call.deadline);
-      this.send(joinArgs([name, String(requestId), ...args]), {
-        sentAt: now,
-        onReply: (reply) => {
-          if (reply.kind === "S") {
-            options.onAccepted?.();
-            this.startPolling();
-            return;
-          }
-          if (this.calls.get(requestId) !== call) return;
-          this.calls.delete(requestId);
-          this.disarmSweepIfIdle();
-          if (!call.abandoned) {
-            reject(new GahpRequestRejectedError(name, reply.kind, reply.fields.join(" ") || undefined));
-          }
-        },
-        // die() rejects the call itself.
-        onError: () => {},
-      });
+      this.send(joinArgs([name, String(requestId), ...args]), call);
     });
   }
+
+  private readonly callOwner: CallOwner = {
+    callAccepted: () => this.startPolling(),
+    callRejected: (call, reply) => {
+      if (this.calls.get(call.requestId) !== call) return;
+      this.calls.delete(call.requestId);
+      this.disarmSweepIfIdle();
+      if (!call.abandoned) {
+        call.reject(
+          new GahpRequestRejectedError(
+            call.command,
+            reply.kind as "E" | "F",
+            reply.fields.join(" ") || undefined,
+          ),
+        );
+      }
+    },
+  };
 
   /**
    * Sends `QUIT`, waits for its `S` and, for a spawned server, for the process to exit.
@@ -339,8 +383,7 @@ export class GahpClient {
       return;
     }
     this.waiters.push(waiter);
-    // CRLF, as the gridmanager writes.
-    this.outgoing += `${line}\r\n`;
+    this.outgoing.push(line);
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(this.flushOutgoing);
@@ -350,9 +393,10 @@ export class GahpClient {
 
   private readonly flushOutgoing = (): void => {
     this.flushQueued = false;
-    if (this.outgoing === "" || this.dead) return;
-    const chunk = this.outgoing;
-    this.outgoing = "";
+    if (this.outgoing.length === 0 || this.dead) return;
+    // CRLF, as the gridmanager writes; one write per turn of the event loop.
+    const chunk = `${this.outgoing.join("\r\n")}\r\n`;
+    this.outgoing = [];
     this.output.write(chunk);
   };
 
@@ -375,6 +419,11 @@ export class GahpClient {
       }
       text = text.slice(this.prefix.length);
     }
+    if (text === "S" && this.collecting === 0) {
+      // The commonest line by far (every accepted call): no splitting, no allocation.
+      this.deliverReply(S_REPLY, text);
+      return;
+    }
     const fields = splitArgs(text);
     if (this.collecting > 0) {
       this.collecting--;
@@ -386,25 +435,34 @@ export class GahpClient {
       this.requestResults();
       return;
     }
+    const kind = fields[0];
+    if (kind !== "S" && kind !== "E" && kind !== "F") {
+      this.deliverReply(undefined, text);
+    } else {
+      this.deliverReply({ kind, fields: fields.slice(1) }, text);
+    }
+  };
+
+  /** Hands a reply line to the oldest waiter; `undefined` = not a valid reply. */
+  private deliverReply(reply: ReplyLine | undefined, text: string): void {
     const waiter = this.waiters.shift();
     if (waiter === undefined) {
       this.die(`the GAHP server wrote an unexpected line: ${text.slice(0, 200)}`);
       return;
     }
-    const kind = fields[0];
-    if (kind !== "S" && kind !== "E" && kind !== "F") {
+    if (reply === undefined) {
       waiter.onError(
         new GahpProtocolError(`the GAHP server answered with neither S, E nor F: ${text.slice(0, 200)}`),
       );
     } else {
-      waiter.onReply({ kind, fields: fields.slice(1) });
+      waiter.onReply(reply);
     }
     if (this.waiters.length === 0 && this.responseTimer !== undefined) {
       // Nothing awaited: no timer should keep the event loop (and a CLI) alive.
       this.clock.clearTimeout(this.responseTimer);
       this.responseTimer = undefined;
     }
-  };
+  }
 
   private requestResults(): void {
     if (this.resultsInFlight) {

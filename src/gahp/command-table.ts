@@ -24,7 +24,8 @@ export class CommandTable {
 
   /** The command for a name as received on the wire (any case), or undefined. */
   lookup(name: string): GahpCommand | undefined {
-    return this.byName.get(name.toUpperCase());
+    // Clients send upper case; try that before paying for toUpperCase().
+    return this.byName.get(name) ?? this.byName.get(name.toUpperCase());
   }
 
   /** Names in registration order. */

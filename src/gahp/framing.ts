@@ -118,25 +118,29 @@ export function splitArgs(line: string): string[] {
     if (fields.length > 0 && fields[fields.length - 1] === "") fields.pop();
     return fields;
   }
+  // Slow path: copy runs between escapes as slices rather than character by character.
   const args: string[] = [];
   let current = "";
   let inArg = false;
+  let runStart = 0;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === BACKSLASH) {
+      current += line.slice(runStart, i);
       i++;
-      if (i < line.length) current += line[i];
+      runStart = i;
       inArg = true;
+      if (i >= line.length) runStart = line.length;
     } else if (c === 0x20 || c === 0x09 || c === 0x0d) {
-      if (inArg) args.push(current);
+      if (inArg || i > runStart) args.push(current + line.slice(runStart, i));
       current = "";
       inArg = false;
+      runStart = i + 1;
     } else {
-      current += line[i];
       inArg = true;
     }
   }
-  if (inArg) args.push(current);
+  if (inArg || line.length > runStart) args.push(current + line.slice(runStart));
   return args;
 }
 

@@ -57,6 +57,7 @@ export interface GahpServerOptions {
 }
 
 const LOGGED_LINE_CHARS = 200;
+const FLUSH_EVERY_LINES = 128;
 
 /**
  * The GAHP protocol server: a function of (bytes in, clock) → lines out over a command table.
@@ -76,6 +77,7 @@ export class GahpServer {
   private readonly running = new Map<number, RequestContext>();
   private readonly queuedIds = new Set<number>();
   private afterReplyActions: (() => void)[] = [];
+  private linesSinceFlush = 0;
   private currentState: ServerState = "new";
   private closing: Promise<void> | undefined;
   private wakeDrain: (() => void) | undefined;
@@ -211,6 +213,12 @@ export class GahpServer {
     if (framed.kind === "overlong") {
       this.reject(`request line of ${framed.bytes} bytes exceeds the limit`);
       return;
+    }
+    // Within a large input chunk, hand replies over every so often rather than only at its
+    // end, so the first requests of a burst are not held back by the last ones.
+    if (++this.linesSinceFlush >= FLUSH_EVERY_LINES) {
+      this.linesSinceFlush = 0;
+      this.writer.flush();
     }
     this.debug?.(`<- ${truncate(framed.text)}`);
     const args = splitArgs(framed.text);

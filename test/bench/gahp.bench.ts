@@ -1,13 +1,15 @@
 /**
  * GAHP benchmark: a real annex-gahp process over pipes, the cheap asynchronous command
  * (ANNEX_PING) with 1,000 requests in flight. Prints startup time, commands per second and the
- * latency of the immediate reply (S) at p50/p99, for two drivers: GahpClient (what
+ * latency of the immediate reply (S) at p50/p99, after a warm-up of 20,000 requests (the JIT
+ * compiles both processes' code during the first batches), for two drivers: GahpClient (what
  * condor-annex uses) and a minimal raw pipe driver (the server's own capacity).
  *
  *   npm run bench:gahp            (builds first)
  *   BENCH_GAHP_REQUESTS=500000 npm run bench:gahp
  */
 import { spawn } from "node:child_process";
+import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { GahpClient } from "../../src/gahp/client.js";
@@ -17,6 +19,7 @@ const GAHP_BIN = resolve(process.cwd(), "bin/annex-gahp.js");
 const IN_FLIGHT = 1000;
 const TOTAL = Number(process.env.BENCH_GAHP_REQUESTS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_GAHP_ROUNDS ?? 3);
+const WARMUP = Number(process.env.BENCH_GAHP_WARMUP ?? 20_000);
 const env = { ...process.env, _CONDOR_ANNEX_GAHP_LOG: "/dev/null" };
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -60,6 +63,10 @@ async function startupTime(): Promise<number> {
 /** GahpClient: every request a promise, as condor-annex drives the helper. */
 async function viaClient(total: number): Promise<Figures> {
   const client = await GahpClient.spawn(process.execPath, [GAHP_BIN], { env });
+  // Warm-up, not measured: both processes' code is compiled by the JIT during the first batches.
+  for (let round = 0; round < WARMUP / IN_FLIGHT; round++) {
+    await Promise.all(Array.from({ length: IN_FLIGHT }, () => client.call("ANNEX_PING")));
+  }
   const latencies = new Float64Array(total);
   let issued = 0;
   let done = 0;
@@ -106,7 +113,7 @@ async function viaRawPipe(total: number): Promise<Figures> {
   const issue = (count: number): string => {
     let out = "";
     const now = performance.now();
-    for (let i = 0; i < count && issued < total; i++) {
+    for (let i = 0; i < count && issued < total + WARMUP; i++) {
       issued++;
       out += `ANNEX_PING ${issued}\r\n`;
       fifo.push(now);
@@ -141,6 +148,7 @@ async function viaRawPipe(total: number): Promise<Figures> {
         if (collecting > 0) {
           collecting--;
           completed++;
+          if (completed === WARMUP) began = performance.now();
           if (collecting === 0) resultsOutstanding = false;
           continue;
         }
@@ -153,11 +161,11 @@ async function viaRawPipe(total: number): Promise<Figures> {
         if (sent < 0) {
           collecting = Number(body.slice(2));
           if (collecting === 0) resultsOutstanding = false;
-        } else {
-          latencies[pingReplies++] = now - sent;
+        } else if (pingReplies++ >= WARMUP) {
+          latencies[pingReplies - 1 - WARMUP] = now - sent;
         }
       }
-      if (completed >= total) {
+      if (completed >= total + WARMUP) {
         phase = "done";
         resolve(performance.now() - began);
         return;
@@ -187,7 +195,8 @@ function show(name: string, f: Figures): void {
 const startups: number[] = [];
 for (let i = 0; i < 5; i++) startups.push(await startupTime());
 console.log(
-  `annex-gahp benchmark: node ${process.version}, ${TOTAL.toLocaleString("en-US")} ANNEX_PING per round, ${IN_FLIGHT} in flight, ${ROUNDS} rounds`,
+  `annex-gahp benchmark: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(1)}; ` +
+    `${TOTAL.toLocaleString("en-US")} ANNEX_PING per round after ${WARMUP.toLocaleString("en-US")} warm-up, ${IN_FLIGHT} in flight, ${ROUNDS} rounds`,
 );
 console.log(`startup (spawn → banner): median ${median(startups).toFixed(1)} ms of ${startups.length}`);
 for (let round = 1; round <= ROUNDS; round++) {
