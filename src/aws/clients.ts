@@ -122,7 +122,8 @@ export class AwsClients {
 
   /**
    * CloudWatch pinned to AWS JSON 1.0: emulators (moto) do not speak Smithy RPC v2 CBOR, and the
-   * pin keeps that true if a later SDK changes its default protocol.
+   * pin keeps that true if a later SDK changes its default protocol. Request compression is off
+   * when an endpoint override is set (see below).
    */
   cloudWatch(): Promise<CloudWatchClient> {
     return this.#cached("cloudwatch", async () => {
@@ -130,7 +131,13 @@ export class AwsClients {
         import("@aws-sdk/client-cloudwatch"),
         import("@aws-sdk/core/protocols"),
       ]);
-      const client = new sdk.CloudWatchClient({ ...this.#common(), protocol: protocols.AwsJson1_0Protocol });
+      const client = new sdk.CloudWatchClient({
+        ...this.#common(),
+        protocol: protocols.AwsJson1_0Protocol,
+        // The SDK gzips PutMetricData bodies over 10 KB; moto 5.2.1 then fails to decode them
+        // (BadGzipFile, HTTP 500). Compression is kept for AWS itself.
+        disableRequestCompression: this.config.endpoint !== undefined,
+      });
       this.#instrument(client.middlewareStack);
       return client;
     });
