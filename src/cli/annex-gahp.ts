@@ -15,6 +15,7 @@ import {
   type CloseReason,
   DEFAULT_DRAIN_TIMEOUT_MS,
   DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_REQUESTS_IN_FLIGHT,
   GahpServer,
 } from "../gahp/server.js";
 import { GahpStatistics } from "../gahp/statistics.js";
@@ -44,6 +45,7 @@ export interface AnnexGahpSettings {
   readonly debugFlags: readonly string[];
   readonly maxLineBytes: number;
   readonly drainTimeoutMs: number;
+  readonly maxRequestsInFlight: number;
   readonly warnings: readonly string[];
 }
 
@@ -90,6 +92,10 @@ export function resolveSettings(launch: GahpLaunchOptions, env: NodeJS.ProcessEn
     debugFlags: [...launch.debugFlags, ...parseDebugFlags(knob(`${subsys}_DEBUG`) ?? "")],
     maxLineBytes: Math.max(1024, number(`${subsys}_MAX_LINE_LENGTH`, DEFAULT_MAX_LINE_BYTES)),
     drainTimeoutMs: number(`${subsys}_SHUTDOWN_TIMEOUT`, DEFAULT_DRAIN_TIMEOUT_MS, 1000),
+    maxRequestsInFlight: Math.max(
+      1,
+      number(`${subsys}_MAX_REQUESTS_IN_FLIGHT`, DEFAULT_MAX_REQUESTS_IN_FLIGHT),
+    ),
     warnings,
   };
 }
@@ -207,6 +213,7 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
     statistics,
     maxLineBytes: settings.maxLineBytes,
     drainTimeoutMs: settings.drainTimeoutMs,
+    maxRequestsInFlight: settings.maxRequestsInFlight,
     log: write,
     ...(wantsFullDebug(settings.debugFlags) ? { debug: write } : {}),
     write: (chunk) => {

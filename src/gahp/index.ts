@@ -24,9 +24,23 @@ export {
 } from "./errors.js";
 export type { FramedLine } from "./framing.js";
 export { escapeArg, isNullArg, joinArgs, LineSplitter, nullableArg, splitArgs } from "./framing.js";
-export { pingCommand } from "./ping-command.js";
+export type { GahpLaunchOptions } from "./launch-options.js";
+export {
+  DEFAULT_SUBSYSTEM,
+  parseDebugFlags,
+  parseGahpLaunchArgs,
+  subsystemLogName,
+  wantsFullDebug,
+} from "./launch-options.js";
+export { MAX_PING_DELAY_MS, pingCommand } from "./ping-command.js";
 export type { CloseReason, GahpServerOptions, ServerState } from "./server.js";
-export { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_MAX_LINE_BYTES, GahpServer, parseRequestId } from "./server.js";
+export {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_REQUESTS_IN_FLIGHT,
+  GahpServer,
+  parseRequestId,
+} from "./server.js";
 export { STANDARD_COMMAND_NAMES } from "./standard-commands.js";
 export type { GahpStatisticsSnapshot } from "./statistics.js";
 export { GahpStatistics } from "./statistics.js";

@@ -21,6 +21,9 @@ export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** How long shutdown waits by default for acknowledged work to finish. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
+/** Most asynchronous requests in flight (running or uncollected) by default. */
+export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 100_000;
+
 /** Why a server closed. */
 export type CloseReason = "quit" | "eof" | "signal" | "parent-exit";
 
@@ -44,6 +47,12 @@ export interface GahpServerOptions {
   readonly defer?: (callback: () => void) => void;
   /** Longest accepted request line in bytes; longer lines get `E` (default 4 MiB). */
   readonly maxLineBytes?: number;
+  /**
+   * Most asynchronous requests in flight — running, or with a result not yet collected — before
+   * new ones are refused with `F` (default 100,000), so a client that never sends `RESULTS`
+   * cannot grow the queue without bound.
+   */
+  readonly maxRequestsInFlight?: number;
   /** How long shutdown waits for running handlers before aborting them (default 10 s). */
   readonly drainTimeoutMs?: number;
   /** Counters reported by `STATISTICS`; share it with the code that calls the service. */
@@ -276,6 +285,14 @@ export class GahpServer {
     }
     if (this.running.has(requestId) || this.queuedIds.has(requestId)) {
       this.reject(`${command.name}: request id ${requestId} is already in flight`);
+      return;
+    }
+    if (
+      this.running.size + this.queuedIds.size >=
+      (this.options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT)
+    ) {
+      this.writeReply({ kind: "F", error: "too many requests in flight; collect results with RESULTS" });
+      this.log(`${command.name} ${requestId} refused: too many requests in flight`);
       return;
     }
     this.writer.line("S");

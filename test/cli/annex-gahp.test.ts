@@ -35,6 +35,7 @@ describe("annex-gahp settings", () => {
       _CONDOR_MY_GAHP_DEBUG: "D_FULLDEBUG D_PID",
       _CONDOR_MY_GAHP_MAX_LINE_LENGTH: "65536",
       _CONDOR_MY_GAHP_SHUTDOWN_TIMEOUT: "2.5",
+      _CONDOR_MY_GAHP_MAX_REQUESTS_IN_FLIGHT: "500",
     });
     expect(settings).toMatchObject({
       log: { kind: "stderr" },
@@ -43,6 +44,7 @@ describe("annex-gahp settings", () => {
       debugFlags: ["D_FULLDEBUG", "D_PID"],
       maxLineBytes: 65536,
       drainTimeoutMs: 2500,
+      maxRequestsInFlight: 500,
     });
   });
 

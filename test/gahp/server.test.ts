@@ -244,6 +244,22 @@ describe("asynchronous commands and RESULTS", () => {
   });
 });
 
+describe("limits", () => {
+  it("refuses asynchronous requests with F beyond the in-flight limit until results are collected", () => {
+    const harness = started([echo], { maxRequestsInFlight: 2 });
+    harness.request("ECHO 1", "ECHO 2", "ECHO 3", "RESULTS", "ECHO 3");
+    expect(harness.take()).toEqual([
+      "S",
+      "S",
+      "F too\\ many\\ requests\\ in\\ flight;\\ collect\\ results\\ with\\ RESULTS",
+      "S 2",
+      "1 0",
+      "2 0",
+      "S",
+    ]);
+  });
+});
+
 describe("async mode: the R rule", () => {
   it("writes no R while async mode is off", async () => {
     const harness = started([echo]);
