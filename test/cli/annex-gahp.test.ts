@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { condorVersionString, loadClassAdCodec, resolveSettings } from "../../src/cli/annex-gahp.js";
 import { classAdCommand } from "../../src/gahp/classad-command.js";
@@ -87,5 +90,42 @@ describe("the real ClassAd codec behind annex commands", () => {
     expect(success).toContain("MaxInstances\\ =\\ 20");
     const failure = lines.find((line) => line.startsWith("2 "));
     expect(failure).toMatch(/^2 1 E_INVALID_REQUEST 1:10:\\ unexpected\\ '\]'/);
+  });
+});
+
+describe("annex-gahp startup cost", () => {
+  /** Modules reached from `entry` through static, value (non-type) imports. */
+  function staticImportGraph(entry: string): Set<string> {
+    const seen = new Set<string>();
+    const pending = [entry];
+    while (pending.length > 0) {
+      const file = pending.pop();
+      if (file === undefined || seen.has(file)) continue;
+      seen.add(file);
+      if (!file.startsWith("/")) continue; // a package: not followed further
+      const source = readFileSync(file, "utf8");
+      for (const match of source.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+"([^"]+)"/gms)) {
+        const specifier = match[1] ?? "";
+        if (specifier.startsWith("."))
+          pending.push(resolve(dirname(file), specifier.replace(/\.js$/, ".ts")));
+        else pending.push(specifier);
+      }
+    }
+    return seen;
+  }
+
+  it("loads neither the AWS SDK nor the ClassAd parser before the banner (they are imported lazily)", () => {
+    const graph = [
+      ...staticImportGraph(fileURLToPath(new URL("../../src/cli/annex-gahp.ts", import.meta.url))),
+    ];
+    // The walk does reach the protocol core and node built-ins…
+    expect(graph.some((module) => module.endsWith("src/gahp/server.ts"))).toBe(true);
+    expect(graph).toContain("node:fs");
+    // …but nothing heavy.
+    expect(graph.filter((module) => module.startsWith("@aws-sdk") || module.includes("/src/aws/"))).toEqual(
+      [],
+    );
+    expect(graph.filter((module) => module === "chevrotain" || module.includes("/src/classad/"))).toEqual([]);
+    expect(graph.filter((module) => module.includes("/src/annex/"))).toEqual([]);
   });
 });
