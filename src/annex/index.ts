@@ -3,6 +3,7 @@
  * resize, status, extend, delete, list), lease heartbeats and pool tokens. Talks to AWS only
  * through src/aws. Results are plain typed objects; the GAHP wiring turns them into ClassAds.
  */
+
 export {
   canonicalRequest,
   clientRequestToken,
@@ -10,6 +11,7 @@ export {
   requestFromTags,
   requestTags,
 } from "./canonical.js";
+export { annexRequestFromClassAd, annexRequestFromText } from "./classad-request.js";
 export * from "./constants.js";
 export { type AnnexContext, DEFAULT_POLLING, type StackPolling } from "./context.js";
 export { annexStackParams, annexTags, type CreateOptions, createAnnex } from "./create.js";
