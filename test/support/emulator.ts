@@ -45,8 +45,6 @@ export function targetSkipReason(target: AwsTarget = emulatorTarget()): string |
   return target.kind === "unavailable" ? (target.reason ?? "no AWS target") : undefined;
 }
 
-const leaseDir = join(repoRoot, ".emulator-logs", "emulator.lease");
-
 /**
  * Per-file hooks for a test file that uses the shared emulator: waits for exclusive use of it
  * (files run in parallel, and reset is server-wide), resets it, and releases it after the file.
@@ -55,22 +53,27 @@ const leaseDir = join(repoRoot, ".emulator-logs", "emulator.lease");
 export function useEmulator(): () => AwsTarget {
   const target = emulatorTarget();
   let release: (() => void) | undefined;
+  let held: Promise<void> | undefined;
   beforeAll(async () => {
     if (target.kind !== "moto-ext" || target.endpoint === undefined) return;
     const endpoint = target.endpoint;
     mkdirSync(join(repoRoot, ".emulator-logs"), { recursive: true });
+    // One lease per server: separate vitest runs (each with its own server) never wait on each other.
+    const leaseDir = join(repoRoot, ".emulator-logs", `lease-${new URL(endpoint).port}`);
     await new Promise<void>((acquired, failed) => {
-      withDirLock(leaseDir, async () => {
+      held = withDirLock(leaseDir, async () => {
         acquired();
         await new Promise<void>((done) => {
           release = done;
         });
-      }).catch(failed);
+      });
+      held.catch(failed);
     });
     await resetEmulator(endpoint);
   }, 900_000);
-  afterAll(() => {
+  afterAll(async () => {
     release?.();
+    await held; // the lock directory is removed before the worker may exit
   });
   return () => target;
 }

@@ -8,9 +8,9 @@
  * workers, `npm run emulator`) are serialised with a lock directory next to it.
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -110,30 +110,65 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Holds a lock directory (atomic mkdir) for the duration of `body`; breaks locks of dead owners. */
+async function readOwner(dir: string): Promise<number | undefined> {
+  const text = await readFile(join(dir, "owner"), "utf8").catch(() => "");
+  const pid = Number.parseInt(text, 10);
+  return Number.isFinite(pid) ? pid : undefined;
+}
+
+function uniqueSibling(dir: string, tag: string): string {
+  return `${dir}.${tag}.${process.pid}.${randomBytes(4).toString("hex")}`;
+}
+
+/** Removes `dir` atomically (rename first), so no one ever sees a half-deleted lock. */
+async function discard(dir: string, tag: string): Promise<void> {
+  const doomed = uniqueSibling(dir, tag);
+  try {
+    await rename(dir, doomed);
+  } catch {
+    return; // already gone
+  }
+  await rm(doomed, { recursive: true, force: true });
+}
+
+/**
+ * Holds a lock directory for the duration of `body`. The lock appears atomically with its
+ * owner's pid inside (built aside, then renamed into place); a lock whose owner died, or one
+ * without an owner older than 10 s, is broken. Serialises processes and callers alike.
+ */
 export async function withDirLock<T>(dir: string, body: () => Promise<T>, timeoutMs = 900_000): Promise<T> {
   const started = Date.now();
   for (;;) {
+    const staging = uniqueSibling(dir, "new");
+    await mkdir(staging, { recursive: true });
+    await writeFile(join(staging, "owner"), String(process.pid));
     try {
-      await mkdir(dir);
-      await writeFile(join(dir, "owner"), String(process.pid));
+      await rename(staging, dir);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number.parseInt(await readFile(join(dir, "owner"), "utf8").catch(() => ""), 10);
-      // An owner that died leaves its lock behind; a lock without an owner file is only
-      // stale once it is old enough that its creator cannot still be writing the file.
-      if ((Number.isFinite(owner) && !processAlive(owner)) || Date.now() - started > timeoutMs) {
-        await rm(dir, { recursive: true, force: true });
-        continue;
-      }
-      await new Promise((wake) => setTimeout(wake, 250));
+      await rm(staging, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
     }
+    const owner = await readOwner(dir);
+    const age = await stat(dir).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
+    );
+    const stale =
+      (owner !== undefined && !processAlive(owner)) ||
+      (owner === undefined && age > 10_000) ||
+      Date.now() - started > timeoutMs;
+    if (stale && (await readOwner(dir)) === owner) {
+      await discard(dir, "stale");
+      continue;
+    }
+    await new Promise((wake) => setTimeout(wake, 100));
   }
   try {
     return await body();
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await discard(dir, "released");
   }
 }
 
