@@ -8,6 +8,7 @@ import {
   type LeasePeriodSeconds,
   renderAnnexStack,
   type StackTag,
+  TemplateParamsError,
 } from "../../templates/index.js";
 import { AWS_ERROR_CODES, type AwsClients, awsCall, isAwsError } from "../aws/index.js";
 import { clientRequestToken, requestDigest, requestTags } from "./canonical.js";
@@ -167,7 +168,18 @@ export async function createAnnex(
   const params = annexStackParams(ctx, request, setup, placement, deadline, options.leasePeriodSeconds);
   const secret = await tokenFor(ctx, request, deadline, options);
   const { CreateStackCommand } = await import("@aws-sdk/client-cloudformation");
-  const template = renderAnnexStack(params);
+  let template: CfnTemplate;
+  try {
+    template = renderAnnexStack(params);
+  } catch (error) {
+    // The renderer re-validates its parameters; what it rejects is a bad request, not a crash.
+    if (!(error instanceof TemplateParamsError)) throw error;
+    throw new AnnexError(ANNEX_ERROR_CODES.invalidRequest, error.message, {
+      annex: request.name,
+      stack: stackName,
+      operation: "create",
+    });
+  }
   let stackId: string | undefined;
   try {
     const out = await awsCall(
