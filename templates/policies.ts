@@ -150,6 +150,8 @@ export function serviceRolePolicy(): Json {
         "ec2:DescribeSubnets",
         "ec2:DescribeVpcs",
         "ec2:DescribeAvailabilityZones",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeInstanceTypeOfferings",
         "ec2:DescribeAccountAttributes",
         "autoscaling:DescribeAutoScalingGroups",
         "autoscaling:DescribeScalingActivities",

@@ -4,6 +4,7 @@
  * (each justified), the instance role reads only its own token prefix, the bucket is private,
  * encrypted and TLS-only, instances require IMDSv2 with hop limit 1, and no ingress by default.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   type CfnTemplate,
@@ -73,6 +74,12 @@ describe("wildcards", () => {
     for (const j of WILDCARD_JUSTIFICATIONS) expect(j.reason.length).toBeGreaterThan(20);
     // Every justification is still needed (no stale entries hiding a removed wildcard).
     expect([...justified.keys()].filter((k) => !used.has(k))).toEqual([]);
+  });
+
+  it("are each documented in docs/templates.md", () => {
+    const doc = readFileSync(new URL("../../docs/templates.md", import.meta.url), "utf8");
+    for (const j of WILDCARD_JUSTIFICATIONS)
+      expect(doc, `${j.policy}/${j.sid}`).toContain(`| ${j.policy} | ${j.sid} |`);
   });
 
   it("never appear in Action, and no statement uses NotAction or NotResource", () => {
