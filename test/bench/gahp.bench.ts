@@ -49,10 +49,10 @@ function summarise(elapsedMs: number, latencies: Float64Array, count: number): F
   };
 }
 
-/** Spawn → banner, in ms. */
-async function startupTime(): Promise<number> {
+/** Spawn → first line on stdout, in ms: annex-gahp's banner, or a bare Node printing one line. */
+async function startupTime(args: readonly string[] = [GAHP_BIN]): Promise<number> {
   const began = performance.now();
-  const child = spawn(process.execPath, [GAHP_BIN], { stdio: ["pipe", "pipe", "ignore"], env });
+  const child = spawn(process.execPath, [...args], { stdio: ["pipe", "pipe", "ignore"], env });
   await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
   const elapsed = performance.now() - began;
   child.stdin.end("QUIT\r\n");
@@ -193,12 +193,19 @@ function show(name: string, f: Figures): void {
 }
 
 const startups: number[] = [];
-for (let i = 0; i < 5; i++) startups.push(await startupTime());
+const bareNode: number[] = [];
+for (let i = 0; i < 7; i++) {
+  startups.push(await startupTime());
+  bareNode.push(await startupTime(["-e", 'process.stdout.write("x\\n"); process.stdin.resume();']));
+}
 console.log(
   `annex-gahp benchmark: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(1)}; ` +
     `${TOTAL.toLocaleString("en-US")} ANNEX_PING per round after ${WARMUP.toLocaleString("en-US")} warm-up, ${IN_FLIGHT} in flight, ${ROUNDS} rounds`,
 );
-console.log(`startup (spawn → banner): median ${median(startups).toFixed(1)} ms of ${startups.length}`);
+console.log(
+  `startup (spawn → banner): median ${median(startups).toFixed(1)} ms of ${startups.length} ` +
+    `(a bare node printing one line: ${median(bareNode).toFixed(1)} ms)`,
+);
 for (let round = 1; round <= ROUNDS; round++) {
   show(`client #${round}`, await viaClient(TOTAL));
   show(`raw #${round}`, await viaRawPipe(TOTAL));
