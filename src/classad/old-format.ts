@@ -8,7 +8,7 @@
  * so a queue dump of any size is never held in memory (let alone twice).
  */
 import type { Readable } from "node:stream";
-import type { Attribute, Expr, RecordExpr } from "./ast.js";
+import type { Expr, RecordExpr } from "./ast.js";
 import { ClassAd } from "./classad.js";
 import { ClassAdSyntaxError, type ParseResult } from "./errors.js";
 import { parseExpression } from "./parse.js";
@@ -38,32 +38,57 @@ const FALSE_EXPR: Expr = Object.freeze({
   value: Object.freeze({ type: "boolean", value: false }),
 });
 const UNDEFINED_EXPR: Expr = Object.freeze({ kind: "literal", value: Object.freeze({ type: "undefined" }) });
-const SIMPLE_INT = /^-?(?:0|[1-9][0-9]{0,17})$/;
+const SMALL_INTEGERS: readonly Expr[] = Array.from({ length: 10 }, (_, i) =>
+  Object.freeze({ kind: "literal", value: Object.freeze({ type: "integer", value: BigInt(i) }) }),
+);
+
 const SIMPLE_REAL = /^-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][+-]?[0-9]+)?$/;
 
 /**
- * The fast path for the literal values that make up most of a job ad. Returns null when the text
- * is anything else, so the full grammar decides (and reports errors).
+ * The fast path for the literal values that make up most of a job ad, reading `text[start, end)`
+ * in place. Returns null when the value is anything else, so a parser decides (and reports errors).
  */
-function fastLiteral(text: string, inputIsBytes: boolean): Expr | null {
-  const c = text.charCodeAt(0);
+function fastLiteral(text: string, start: number, end: number, inputIsBytes: boolean): Expr | null {
+  const c = text.charCodeAt(start);
   if (c === 34) {
     // "…" without backslash or inner quote: the old syntax reads it verbatim.
-    const close = text.indexOf('"', 1);
-    if (close !== text.length - 1 || text.indexOf("\\") >= 0 || text.indexOf("\n") >= 0) return null;
-    const raw = text.slice(1, close);
+    const last = end - 1;
+    if (last <= start || text.charCodeAt(last) !== 34) return null;
+    for (let i = start + 1; i < last; i++) {
+      const d = text.charCodeAt(i);
+      if (d === 34 || d === 92 || d === 10) return null;
+    }
+    const raw = text.slice(start + 1, last);
     const value = !inputIsBytes && NON_ASCII.test(raw) ? Buffer.from(raw, "utf8").toString("latin1") : raw;
     return { kind: "literal", value: { type: "string", value } };
   }
   if ((c >= 48 && c <= 57) || c === 45) {
-    if (SIMPLE_INT.test(text)) return { kind: "literal", value: { type: "integer", value: BigInt(text) } };
-    if (SIMPLE_REAL.test(text)) return { kind: "literal", value: { type: "real", value: Number(text) } };
+    // -?(0|[1-9][0-9]*) with at most 15 digits: exact as a double, and BigInt(number) is fast.
+    const negative = c === 45;
+    const first = negative ? start + 1 : start;
+    const n = end - first;
+    let plain = n > 0 && n <= 15 && !(n > 1 && text.charCodeAt(first) === 48);
+    let v = 0;
+    for (let i = first; plain && i < end; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) plain = false;
+      else v = v * 10 + d;
+    }
+    if (plain) {
+      if (!negative && n === 1) return SMALL_INTEGERS[v] ?? null;
+      return { kind: "literal", value: { type: "integer", value: BigInt(negative ? -v : v) } };
+    }
+    const image = text.slice(start, end);
+    if (SIMPLE_REAL.test(image)) return { kind: "literal", value: { type: "real", value: Number(image) } };
     return null;
   }
-  const lower = text.length <= 9 ? text.toLowerCase() : "";
-  if (lower === "true") return TRUE_EXPR;
-  if (lower === "false") return FALSE_EXPR;
-  if (lower === "undefined") return UNDEFINED_EXPR;
+  const len = end - start;
+  if (len === 4 || len === 5 || len === 9) {
+    const lower = text.slice(start, end).toLowerCase();
+    if (lower === "true") return TRUE_EXPR;
+    if (lower === "false") return FALSE_EXPR;
+    if (lower === "undefined") return UNDEFINED_EXPR;
+  }
   return null;
 }
 
@@ -74,7 +99,8 @@ export function parseOldValue(
 ): ParseResult<Expr> {
   const inputIsBytes = options.inputIsBytes ?? false;
   if (!options.fullGrammarOnly) {
-    const fast = fastLiteral(text, inputIsBytes) ?? parseOldExpressionFast(text, inputIsBytes);
+    const fast =
+      fastLiteral(text, 0, text.length, inputIsBytes) ?? parseOldExpressionFast(text, inputIsBytes);
     if (fast !== null) return { ok: true, value: fast };
   }
   return parseExpression(text, { oldSyntax: true, oldSemantics: true, inputIsBytes });
@@ -86,12 +112,17 @@ export function parseOldValue(
  * {@link finish} at the end of input.
  */
 export class OldAdAssembler {
-  private attributes: Attribute[] = [];
+  private ad = new ClassAd();
   private error: ClassAdSyntaxError | null = null;
   private adIndex = 0;
   private lineNumber = 0;
+  private readonly fast: boolean;
+  private readonly inputIsBytes: boolean;
 
-  constructor(private readonly options: OldFormatOptions & { inputIsBytes?: boolean } = {}) {}
+  constructor(private readonly options: OldFormatOptions & { inputIsBytes?: boolean } = {}) {
+    this.fast = !options.fullGrammarOnly;
+    this.inputIsBytes = options.inputIsBytes ?? false;
+  }
 
   /** Adds one line (without its `\n`). Returns a completed ad when the line ends one. */
   push(line: string): ParseResult<ClassAd> | null {
@@ -141,6 +172,11 @@ export class OldAdAssembler {
     while (valueStart < end && isWhite(text.charCodeAt(valueStart))) valueStart++;
     let valueEnd = end;
     while (valueEnd > valueStart && isWhite(text.charCodeAt(valueEnd - 1))) valueEnd--;
+    const literal = this.fast ? fastLiteral(text, valueStart, valueEnd, this.inputIsBytes) : null;
+    if (literal !== null) {
+      this.ad.set(name, literal);
+      return null;
+    }
     const parsed = parseOldValue(text.slice(valueStart, valueEnd), this.options);
     if (!parsed.ok) {
       this.error = parsed.error.locatedIn({
@@ -151,7 +187,7 @@ export class OldAdAssembler {
       });
       return null;
     }
-    this.attributes.push({ name, expr: parsed.value });
+    this.ad.set(name, parsed.value);
     return null;
   }
 
@@ -162,13 +198,13 @@ export class OldAdAssembler {
 
   private endAd(): ParseResult<ClassAd> | null {
     const error = this.error;
-    const attributes = this.attributes;
-    if (error === null && attributes.length === 0) return null;
+    const ad = this.ad;
+    if (error === null && ad.size === 0) return null;
     this.error = null;
-    this.attributes = [];
+    this.ad = new ClassAd();
     this.adIndex++;
     if (error !== null) return { ok: false, error };
-    return { ok: true, value: new ClassAd(attributes) };
+    return { ok: true, value: ad };
   }
 }
 

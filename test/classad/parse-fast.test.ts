@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { formatOldAds, parseOldAdsFromText } from "../../src/classad/old-format.js";
 import { parseExpression } from "../../src/classad/parse.js";
 import { parseOldExpressionFast } from "../../src/classad/parse-fast.js";
 import { unparseOld } from "../../src/classad/unparse.js";
@@ -163,4 +164,23 @@ describe("the long-form fast parser agrees with the chevrotain grammar", () => {
       expect(agree(text)).toBe(handled);
     });
   }
+
+  it("whole long-form dumps read the same with and without the fast paths", () => {
+    const dump = formatOldAds(generateJobAds(6, 11));
+    const lines = dump.split("\n");
+    const mutatedDumps = [dump];
+    for (let i = 0; i < 20; i++) {
+      const copy = [...lines];
+      const at = (i * 37) % copy.length;
+      copy[at] = `${copy[at] ?? ""}${FRAGMENTS[i % FRAGMENTS.length] ?? ""}`;
+      mutatedDumps.push(copy.join("\n"));
+    }
+    for (const text of mutatedDumps) {
+      const show = (rs: ReturnType<typeof parseOldAdsFromText>) =>
+        rs.map((r) => (r.ok ? formatOldAds([r.value]) : `${r.error.message}`));
+      expect(show(parseOldAdsFromText(text, { inputIsBytes: true }))).toEqual(
+        show(parseOldAdsFromText(text, { inputIsBytes: true, fullGrammarOnly: true })),
+      );
+    }
+  }, 60_000);
 });
