@@ -63,6 +63,11 @@ export class ClassAdGrammar extends CstParser {
     this.SUBRULE(this.record);
   });
 
+  /** Entry: any number of records back to back (`[ a = 1 ] [ b = 2 ]`), then end of input. */
+  public classAdSequenceEntry = this.RULE("classAdSequenceEntry", () => {
+    this.MANY(() => this.SUBRULE(this.record));
+  });
+
   public expression: () => CstNode = this.RULE("expression", () => {
     this.SUBRULE(this.logicalOr, { LABEL: "condition" });
     this.OPTION(() => {

@@ -65,6 +65,9 @@ const messages: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
     lastExpected = unique(expectedPathsPerAlt.flat().map((path) => labelOf(path[0] ?? EOF)));
+    // The `;` argument separator is gated on old semantics: do not offer it when it is off.
+    if (!grammar.oldSemantics)
+      lastExpected = lastExpected.filter((e) => e !== "';'" || lastExpected.length === 1);
     return `unexpected ${describe(actual[0])}; expected ${lastExpected.join(", ")}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {
@@ -98,7 +101,7 @@ function errorAtOffset(
   });
 }
 
-type Entry = "expressionEntry" | "classAdEntry";
+type Entry = "expressionEntry" | "classAdEntry" | "classAdSequenceEntry";
 
 function tooDeep(text: string): ClassAdSyntaxError {
   return errorAtOffset(text, 0, 0, "expression nested too deeply to parse", ["less nesting"]);
@@ -189,4 +192,16 @@ export function parseClassAd(text: string, options: ParseOptions = {}): ParseRes
   const r = parseRecord(text, options);
   if (!r.ok) return r;
   return { ok: true, value: ClassAd.fromRecord(r.value) };
+}
+
+/** Parses new-syntax ads written back to back (`[ a = 3; ][ b = 4; ]`), as libclassad's offset API allows. */
+export function parseClassAds(text: string, options: ParseOptions = {}): ParseResult<ClassAd[]> {
+  const r = parseCst(text, "classAdSequenceEntry", options);
+  if (!r.ok) return r;
+  return build(text, () =>
+    (r.cst.children.record ?? []).map((node) => {
+      if (!("children" in node)) throw new Error("CST: token where a record was expected");
+      return ClassAd.fromRecord(buildRecord(node));
+    }),
+  );
 }

@@ -8,7 +8,7 @@ import { ClassAd } from "../classad/classad.js";
 import type { ClassAdSyntaxError } from "../classad/errors.js";
 import { formatJsonAds, parseJsonAds } from "../classad/json.js";
 import { formatOldAds, parseOldAds } from "../classad/old-format.js";
-import { parseExpression } from "../classad/parse.js";
+import { type ParseResult, parseClassAds, parseExpression } from "../classad/parse.js";
 import { unparse } from "../classad/unparse.js";
 
 /** The three text forms. */
@@ -27,23 +27,14 @@ async function readAll(input: AsyncIterable<string | Uint8Array>): Promise<strin
   return Buffer.concat(parts).toString("latin1");
 }
 
-/** New syntax input: one ad `[ … ]`, several ads one after another, or a list `{ [ … ], … }`. */
-function parseNewAds(
-  text: string,
-): { ok: true; value: ClassAd[] } | { ok: false; error: ClassAdSyntaxError } {
-  const trimmed = text.trim();
-  const asList = parseExpression(
-    trimmed.startsWith("{") ? trimmed : `{${trimmed.replace(/\]\s*\[/g, "],[")}}`,
-    {
-      inputIsBytes: true,
-    },
-  );
-  if (!asList.ok) return asList;
-  if (asList.value.kind !== "list") return { ok: true, value: [] };
+/** New syntax input: ads back to back (`[ … ] [ … ]`), or a list of ads `{ [ … ], … }`. */
+function parseNewAds(text: string): ParseResult<ClassAd[]> {
+  if (!text.trimStart().startsWith("{")) return parseClassAds(text, { inputIsBytes: true });
+  const list = parseExpression(text, { inputIsBytes: true });
+  if (!list.ok) return list;
   const ads: ClassAd[] = [];
-  for (const item of asList.value.items) {
-    if (item.kind !== "record") continue;
-    ads.push(ClassAd.fromRecord(item));
+  if (list.value.kind === "list") {
+    for (const item of list.value.items) if (item.kind === "record") ads.push(ClassAd.fromRecord(item));
   }
   return { ok: true, value: ads };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseClassAd, parseExpression, parseRecord } from "../../src/classad/parse.js";
+import { parseClassAd, parseClassAds, parseExpression, parseRecord } from "../../src/classad/parse.js";
 import { unparse } from "../../src/classad/unparse.js";
 import { expressionCases } from "./syntax-cases/expressions.js";
 import { sexpr } from "./syntax-cases/sexpr.js";
@@ -53,5 +53,22 @@ describe("ClassAd parse APIs", () => {
     expect(parseExpression("1 +").ok).toBe(false);
     const r = parseExpression("1 + 2");
     expect(r.ok).toBe(true);
+  });
+
+  it("parseClassAds reads ads back to back, as libclassad's offset API does", () => {
+    const r = parseClassAds("[ a = 3; ][ b = 4; ]");
+    if (!r.ok) throw r.error;
+    expect(r.value.map((ad) => unparse(ad.toRecord()))).toEqual(["[ a = 3 ]", "[ b = 4 ]"]);
+    const none = parseClassAds("  // nothing\n");
+    expect(none.ok && none.value.length).toBe(0);
+    const bad = parseClassAds("[a = 1] 3");
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.column).toBe(9);
+  });
+
+  it("does not offer ';' as an argument separator without old semantics", () => {
+    const r = parseExpression("f(1; 2)");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.expected).toEqual(["','"]);
   });
 });
