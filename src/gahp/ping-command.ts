@@ -1,10 +1,11 @@
+import { isNullArg } from "./framing.js";
 import type { AsyncCommand, ResultFields } from "./types.js";
 
 /** Longest delay `<NAME> <reqid> <delay-ms>` accepts. */
 export const MAX_PING_DELAY_MS = 60_000;
 
 /**
- * A liveness check: `<NAME> <reqid> [<delay-ms>]` answers `S` and queues `<reqid> 0 <ad>`,
+ * A liveness check: `<NAME> <reqid> [<delay-ms> | NULL]` answers `S` and queues `<reqid> 0 <ad>`,
  * where the ad (new ClassAd syntax) carries the helper's version and how many requests it is
  * running, this one included. With a delay the result is queued that many milliseconds later
  * (at most 60 s), which checks that the helper's event loop is not blocked and exercises
@@ -24,7 +25,7 @@ export function pingCommand(name: string, version: string, runningCount: () => n
     args: { min: 0, max: 1 },
     handle(args, context) {
       const delayText = args[0];
-      if (delayText === undefined) return pong();
+      if (delayText === undefined || isNullArg(delayText)) return pong();
       const delay = /^[0-9]{1,6}$/.test(delayText) ? Number(delayText) : Number.NaN;
       if (!(delay <= MAX_PING_DELAY_MS)) {
         return [

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GahpClient } from "../../src/gahp/client.js";
 import { gahpBanner } from "../../src/version.js";
-import { GAHP_BIN, PROTOCOL_LINE, RawGahp, requireBuild } from "./raw-gahp.js";
+import { GAHP_BIN, PROTOCOL_LINE, RawGahp, ROOT, requireBuild } from "./raw-gahp.js";
 
 const STANDARD = [
   "ASYNC_MODE_ON",
@@ -333,6 +333,40 @@ describe("annex-gahp: ending", () => {
     if (orphanSurvived) process.kill(pid, "SIGKILL");
     parent.stdin?.end();
     expect(orphanSurvived).toBe(false);
+  });
+});
+
+describe("annex-gahp: stdout is the protocol channel", () => {
+  it("sends console output and stray stdout writes from inside the process to the log", async () => {
+    const logFile = join(mkdtempSync(join(tmpdir(), "annex-gahp-stray-")), "log");
+    const entry = join(ROOT, "dist/src/cli/annex-gahp.js");
+    // Start the helper in-process, then make noise the way a library might.
+    const script = `import(${JSON.stringify(entry)}).then((m) => {
+      m.main([]);
+      console.log("console noise");
+      console.error("console error noise");
+      process.stdout.write("raw noise\\n");
+    });`;
+    const child = spawn(process.execPath, ["-e", script], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, _CONDOR_ANNEX_GAHP_LOG: logFile },
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.stdin.end("VERSION\r\nQUIT\r\n");
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(0);
+    expect(stdout.split("\n").filter((line) => line !== "")).toEqual([
+      gahpBanner(),
+      expect.stringMatching(/^S \$GahpVersion/),
+      "S",
+    ]);
+    const log = readFileSync(logFile, "utf8");
+    expect(log).toContain("console noise");
+    expect(log).toContain("console error noise");
+    expect(log).toContain("stray output diverted from stdout: raw noise");
   });
 });
 

@@ -115,6 +115,7 @@ describe("the ping command", () => {
       "ANNEX_PING 2 10 extra",
       "ANNEX_PING 3 soon",
       "ANNEX_PING 4 60001",
+      "ANNEX_PING 5 NULL",
       "RESULTS",
     );
     expect(harness.take()).toEqual([
@@ -122,10 +123,12 @@ describe("the ping command", () => {
       "E",
       "S",
       "S",
-      "S 3",
+      "S",
+      "S 4",
       '1 0 [\\ GahpVersion\\ =\\ "0.1.0";\\ RunningRequests\\ =\\ 2\\ ]',
       "3 1 E_INVALID_REQUEST delay\\ must\\ be\\ whole\\ milliseconds\\ from\\ 0\\ to\\ 60000,\\ got\\ soon",
       "4 1 E_INVALID_REQUEST delay\\ must\\ be\\ whole\\ milliseconds\\ from\\ 0\\ to\\ 60000,\\ got\\ 60001",
+      '5 0 [\\ GahpVersion\\ =\\ "0.1.0";\\ RunningRequests\\ =\\ 2\\ ]',
     ]);
   });
 
