@@ -17,7 +17,7 @@ import { GahpClient } from "../../src/gahp/client.js";
 // Run from the package root (npm run sets the cwd); the bundled script lives in .run-ts/.
 const GAHP_BIN = resolve(process.cwd(), "bin/annex-gahp.js");
 const IN_FLIGHT = 1000;
-const TOTAL = Number(process.env.BENCH_GAHP_REQUESTS ?? 200_000);
+const TOTAL = Number(process.env.BENCH_GAHP_REQUESTS ?? 300_000);
 const ROUNDS = Number(process.env.BENCH_GAHP_ROUNDS ?? 3);
 const WARMUP = Number(process.env.BENCH_GAHP_WARMUP ?? 20_000);
 const env = { ...process.env, _CONDOR_ANNEX_GAHP_LOG: "/dev/null" };
