@@ -83,6 +83,7 @@ export function identical(a: Value, b: Value): Value {
     case "relTime":
       return booleanValue(a.seconds === (b as typeof a).seconds);
     case "list":
+      return a.built === (b as typeof a).built ? ERROR : FALSE;
     case "classad":
       return ERROR;
   }

@@ -18,7 +18,17 @@ export type Value =
    * value with its element expressions: `string({1, 1+1})` → `"{ 1,1 + 1 }"`). `scope` is the
    * ad the elements are evaluated in.
    */
-  | { readonly kind: "list"; readonly items: readonly Expr[]; readonly scope: ClassAd | null }
+  | {
+      readonly kind: "list";
+      readonly items: readonly Expr[];
+      readonly scope: ClassAd | null;
+      /**
+       * Set on lists built by a function (split, argsToList, …): libclassad holds those as a
+       * separate value type (SLIST), so `=?=` between a built list and a literal list is false,
+       * while two lists of the same representation are an error.
+       */
+      readonly built?: true;
+    }
   | { readonly kind: "classad"; readonly ad: ClassAd }
   /** Seconds since the epoch and the zone offset (seconds east of UTC). */
   | { readonly kind: "absTime"; readonly seconds: number; readonly offset: number }

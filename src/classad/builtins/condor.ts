@@ -82,7 +82,7 @@ export const stringListMember: BuiltinFunction = (ev, args, scope, name) => {
   const list = text(b);
   if (x === null || list === null) return ERROR;
   let delims = MEMBER_DELIMS;
-  if (d !== undefined) {
+  if (d !== undefined && d.kind !== "undefined") {
     if (d.kind !== "string") return ERROR;
     delims = d.value;
   }
@@ -133,7 +133,7 @@ export const split: BuiltinFunction = (ev, args, scope) => {
     last = i + 1;
   }
   if (text.length > last) items.push(text.slice(last));
-  return { kind: "list", items: items.map(stringLiteral), scope: null };
+  return { kind: "list", items: items.map(stringLiteral), scope: null, built: true };
 };
 
 /** `splitUserName(n)` → {user, domain}; `splitSlotName(n)` → {slot, machine}. */
@@ -146,7 +146,7 @@ export const splitAt: BuiltinFunction = (ev, args, scope, name) => {
   let pair: [string, string];
   if (at >= 0) pair = [v.value.slice(0, at), v.value.slice(at + 1)];
   else pair = name.toLowerCase() === "splitslotname" ? ["", v.value] : [v.value, ""];
-  return { kind: "list", items: pair.map(stringLiteral), scope: null };
+  return { kind: "list", items: pair.map(stringLiteral), scope: null, built: true };
 };
 
 /** `evalInEachContext(expr, ads)` and `countMatches(expr, ads)`. */
@@ -172,7 +172,7 @@ export const inEachContext: BuiltinFunction = (ev, args, scope, name) => {
       }
     } else results.push(literalOf(r));
   }
-  return count ? integerValue(matches) : { kind: "list", items: results, scope };
+  return count ? integerValue(matches) : { kind: "list", items: results, scope, built: true };
 };
 
 function literalOf(v: Value): Expr {
@@ -203,7 +203,6 @@ export const listToArgs: BuiltinFunction = (ev, args, scope) => {
   const [arg] = args;
   if (args.length !== 1 || arg === undefined) return ERROR;
   const v = ev.evaluateIn(arg, scope);
-  if (v.kind === "undefined") return UNDEFINED;
   if (v.kind !== "list") return ERROR;
   const parts: string[] = [];
   for (const item of listItems(ev, v)) {
@@ -248,13 +247,13 @@ function parseArgsV2(text: string): string[] | null {
 /** `argsToList(s)`: a list of the arguments of a V2 argument string. */
 export const argsToList: BuiltinFunction = (ev, args, scope) => {
   const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
+  // libclassad accepts (and ignores) a second argument.
+  if (args.length < 1 || args.length > 2 || arg === undefined) return ERROR;
   const v = ev.evaluateIn(arg, scope);
-  if (v.kind === "undefined") return UNDEFINED;
   if (v.kind !== "string") return ERROR;
   const parsed = parseArgsV2(v.value);
   if (parsed === null) return ERROR;
-  return { kind: "list", items: parsed.map(stringLiteral), scope: null };
+  return { kind: "list", items: parsed.map(stringLiteral), scope: null, built: true };
 };
 
 function envEntriesV1(text: string): [string, string][] {

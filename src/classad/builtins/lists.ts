@@ -133,8 +133,13 @@ const COMPARE_OPS = new Set(["<", "<=", "!=", "==", ">", ">=", "is", "isnt"]);
 export const listCompare: BuiltinFunction = (ev, args, scope, name) => {
   if (args.length !== 3) return ERROR;
   const [op, list, target] = evalArgs(ev, args, scope) as [Value, Value, Value];
+  // Checked in this order (pinned against libclassad): the operator, then the list, then the
+  // value; undefined wins over error only within one argument's own check.
+  if (op.kind === "undefined") return UNDEFINED;
   if (op.kind !== "string" || !COMPARE_OPS.has(op.value)) return ERROR;
+  if (list.kind === "undefined") return UNDEFINED;
   if (list.kind !== "list") return ERROR;
+  if (target.kind === "error") return ERROR;
   const all = name.toLowerCase() === "allcompare";
   for (const item of listItems(ev, list)) {
     let r: Value;
@@ -143,6 +148,7 @@ export const listCompare: BuiltinFunction = (ev, args, scope, name) => {
       const same = identical(item, target);
       r = same.kind === "boolean" ? booleanValue(!same.value) : same;
     } else r = compare(op.value as "<", item, target);
+    if (r.kind === "error") return ERROR;
     const yes = r.kind === "boolean" && r.value;
     if (all && !yes) return FALSE;
     if (!all && yes) return TRUE;

@@ -1,3 +1,4 @@
+import { strtod } from "../strings.js";
 import { bigintFromNumber, ERROR, INT64_MIN, integerValue, realValue, type Value } from "../value.js";
 import { type BuiltinFunction, evalArgs, listItems, numberFrom } from "./support.js";
 
@@ -37,11 +38,19 @@ export const pow: BuiltinFunction = (ev, args, scope) => {
   return realValue(x.value ** y.value);
 };
 
-/** A quantize operand: ints stay exact; reals and booleans (as 0/1) are doubles; else null. */
+/**
+ * A quantize operand: ints stay exact; reals, booleans (0/1) and numeric strings (strtod) are
+ * doubles; anything else is null.
+ */
 function quantum(v: Value): { int: true; value: bigint } | { int: false; value: number } | null {
   if (v.kind === "integer") return { int: true, value: v.value };
   if (v.kind === "real") return { int: false, value: v.value };
   if (v.kind === "boolean") return { int: false, value: v.value ? 1 : 0 };
+  if (v.kind === "string") {
+    const parsed = strtod(v.value);
+    return parsed.consumed === 0 ? null : { int: false, value: parsed.value };
+  }
+  if (v.kind === "absTime" || v.kind === "relTime") return { int: false, value: v.seconds };
   return null;
 }
 
@@ -49,22 +58,23 @@ function quantizeNumber(a: Value, b: Value): Value {
   const x = quantum(a);
   const y = quantum(b);
   if (x === null || y === null) return ERROR;
+  // A zero quantum leaves the first argument as it is (whatever its type).
+  if (y.int ? y.value === 0n : y.value === 0) return a;
   if (x.int && y.int) {
-    if (y.value === 0n) return a;
-    let q = x.value / y.value;
-    if (q * y.value !== x.value && x.value > 0n === y.value > 0n) q += 1n;
-    return integerValue(q * y.value);
+    // libclassad rounds up with ((a + b - 1) / b) * b in wrapping int64 arithmetic.
+    const numerator = BigInt.asIntN(64, x.value + y.value - 1n);
+    if (numerator === INT64_MIN && y.value === -1n) return integerValue(INT64_MIN);
+    return integerValue((numerator / y.value) * y.value);
   }
   const p = x.int ? Number(x.value) : x.value;
   const d = y.int ? Number(y.value) : y.value;
-  if (d === 0) return realValue(p);
   return realValue(Math.ceil(p / d) * d);
 }
 
 /**
  * `quantize(a, b)` / `quantize(a, list)`: rounds a up to a multiple of b, or to the first list
  * item >= a (beyond the last item: a multiple of the last). Int only when both are ints;
- * booleans count as reals 0/1.
+ * booleans and numeric strings count as reals.
  */
 export const quantize: BuiltinFunction = (ev, args, scope) => {
   if (args.length !== 2) return ERROR;

@@ -2,7 +2,7 @@ import { truthiness } from "../operators.js";
 import { parseExpression } from "../parse.js";
 import { unparse as unparseExpr } from "../unparse.js";
 import { ERROR, stringValue } from "../value.js";
-import type { BuiltinFunction } from "./support.js";
+import { type BuiltinFunction, stringOf } from "./support.js";
 
 /** `ifThenElse(c, a, b)`: lazy, with the ternary's rules for the condition. */
 export const ifThenElse: BuiltinFunction = (ev, args, scope) => {
@@ -19,10 +19,11 @@ export const ifThenElse: BuiltinFunction = (ev, args, scope) => {
 export const evalString: BuiltinFunction = (ev, args, scope) => {
   const [arg] = args;
   if (args.length !== 1 || arg === undefined) return ERROR;
-  const v = ev.evaluateIn(arg, scope);
-  if (v.kind === "undefined" || v.kind === "error") return ERROR;
-  if (v.kind !== "string") return v;
-  const parsed = parseExpression(v.value, { oldSemantics: ev.oldSemantics, inputIsBytes: true });
+  // The argument is converted as by string() and parsed: eval(3) → 3, but eval of an absTime
+  // parses its bare text and fails.
+  const text = stringOf(ev.evaluateIn(arg, scope));
+  if (typeof text !== "string") return ERROR;
+  const parsed = parseExpression(text, { oldSemantics: ev.oldSemantics, inputIsBytes: true });
   if (!parsed.ok) return ERROR;
   return ev.evaluateIn(parsed.value, scope);
 };

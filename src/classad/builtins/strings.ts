@@ -41,6 +41,9 @@ export const join: BuiltinFunction = (ev, args, scope) => {
     if (values.length === 2 && second?.kind === "list") items = listItems(ev, second);
     else items = values.slice(1);
   }
+  // A missing (undefined) separator with nothing to join leaves the result undefined.
+  if (values.length > 1 && first.kind === "undefined" && items.every((i) => i.kind === "undefined"))
+    return UNDEFINED;
   const parts: string[] = [];
   for (const item of items) {
     if (item.kind === "undefined") continue;
@@ -177,6 +180,13 @@ export function compileRegex(pattern: string, options: string, global = false): 
   }
 }
 
+/** Error if any argument is an error, else undefined if any is undefined, else null. */
+function firstUndefinedOrError(values: readonly Value[]): Value | null {
+  if (values.some((v) => v.kind === "error")) return ERROR;
+  if (values.some((v) => v.kind === "undefined")) return UNDEFINED;
+  return null;
+}
+
 function regexArgs(values: Value[], optionIndex: number): { options: string } | Value {
   const opt = values[optionIndex];
   if (opt === undefined) return { options: "" };
@@ -189,9 +199,9 @@ function regexArgs(values: Value[], optionIndex: number): { options: string } | 
 export const regexp: BuiltinFunction = (ev, args, scope) => {
   if (args.length !== 2 && args.length !== 3) return ERROR;
   const values = evalArgs(ev, args, scope);
+  const undefinedOrError = firstUndefinedOrError(values);
+  if (undefinedOrError) return undefinedOrError;
   const [pat, target] = values as [Value, Value];
-  if (pat.kind === "error" || target.kind === "error") return ERROR;
-  if (pat.kind === "undefined" || target.kind === "undefined") return UNDEFINED;
   if (pat.kind !== "string" || target.kind !== "string") return ERROR;
   const opts = regexArgs(values, 2);
   if ("kind" in opts) return opts;
@@ -204,9 +214,9 @@ export const regexp: BuiltinFunction = (ev, args, scope) => {
 export const regexpMember: BuiltinFunction = (ev, args, scope) => {
   if (args.length !== 2 && args.length !== 3) return ERROR;
   const values = evalArgs(ev, args, scope);
+  const undefinedOrError = firstUndefinedOrError(values);
+  if (undefinedOrError) return undefinedOrError;
   const [pat, list] = values as [Value, Value];
-  if (pat.kind === "error" || list.kind === "error") return ERROR;
-  if (pat.kind === "undefined" || list.kind === "undefined") return UNDEFINED;
   if (pat.kind !== "string" || list.kind !== "list") return ERROR;
   const opts = regexArgs(values, 2);
   if ("kind" in opts) return opts;
@@ -228,9 +238,9 @@ function expandTemplate(template: string, match: RegExpExecArray): string {
 export const substitute: BuiltinFunction = (ev, args, scope, name) => {
   if (args.length !== 3 && args.length !== 4) return ERROR;
   const values = evalArgs(ev, args, scope);
+  const undefinedOrError = firstUndefinedOrError(values);
+  if (undefinedOrError) return undefinedOrError;
   const [pat, target, subst] = values as [Value, Value, Value];
-  if (pat.kind === "error" || target.kind === "error" || subst.kind === "error") return ERROR;
-  if (pat.kind === "undefined" || target.kind === "undefined" || subst.kind === "undefined") return UNDEFINED;
   if (pat.kind !== "string" || target.kind !== "string" || subst.kind !== "string") return ERROR;
   const opts = regexArgs(values, 3);
   if ("kind" in opts) return opts;

@@ -81,6 +81,9 @@ export function numberFrom(v: Value): { int: boolean; value: number; big?: bigin
       const parsed = strtod(v.value);
       return parsed.consumed === 0 ? null : { int: false, value: parsed.value };
     }
+    case "absTime":
+    case "relTime":
+      return { int: false, value: v.seconds };
     default:
       return null;
   }

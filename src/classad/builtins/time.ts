@@ -1,5 +1,6 @@
 import type { Expr } from "../ast.js";
 import { ClassAd } from "../classad.js";
+import { strtod } from "../strings.js";
 import { localOffsetAt } from "../time.js";
 import { bigintFromNumber, ERROR, integerValue, realValue, stringValue } from "../value.js";
 import type { BuiltinFunction } from "./support.js";
@@ -277,8 +278,12 @@ export const interval: BuiltinFunction = (ev, args, scope) => {
   if (v.kind === "integer") big = v.value;
   else if (v.kind === "real") big = bigintFromNumber(v.value);
   else if (v.kind === "boolean") big = v.value ? 1n : 0n;
-  else if (v.kind === "relTime") big = bigintFromNumber(v.seconds);
-  else return ERROR;
+  else if (v.kind === "relTime" || v.kind === "absTime") big = bigintFromNumber(v.seconds);
+  else if (v.kind === "string") {
+    const parsed = strtod(v.value);
+    if (parsed.consumed === 0) return ERROR;
+    big = bigintFromNumber(parsed.value);
+  } else return ERROR;
   const total = Number(BigInt.asIntN(32, big));
   const sign = total < 0 ? "-" : "";
   const s = Math.abs(total);

@@ -108,6 +108,8 @@ export const convertBool = one((v) => {
       return booleanValue(v.value !== 0n);
     case "real":
       return booleanValue(v.value !== 0);
+    case "relTime":
+      return booleanValue(v.seconds !== 0);
     case "string": {
       const s = asciiLower(v.value);
       if (s === "true") return TRUE;
@@ -130,11 +132,12 @@ export const convertAbsTime: BuiltinFunction = (ev, args, scope) => {
   const v = ev.evaluateIn(first, scope);
   let offset: number | null = null;
   if (second !== undefined) {
+    // The offset must be a number or relTime (undefined included: error); libclassad keeps it
+    // in a C int.
     const o = ev.evaluateIn(second, scope);
-    if (o.kind === "undefined" || o.kind === "error") return o;
-    if (o.kind === "integer") offset = Number(o.value);
-    else if (o.kind === "real" || o.kind === "relTime")
-      offset = Math.trunc(o.kind === "real" ? o.value : o.seconds);
+    if (o.kind === "integer") offset = Number(BigInt.asIntN(32, o.value));
+    else if (o.kind === "real") offset = Math.abs(o.value) < 2 ** 31 ? Math.trunc(o.value) : -(2 ** 31);
+    else if (o.kind === "relTime") offset = Math.trunc(o.seconds);
     else return ERROR;
   }
   switch (v.kind) {
@@ -149,7 +152,7 @@ export const convertAbsTime: BuiltinFunction = (ev, args, scope) => {
     case "relTime":
       return { kind: "absTime", seconds: Math.trunc(v.seconds), offset: offset ?? localOffsetAt(v.seconds) };
     case "absTime":
-      return offset === null ? v : { kind: "absTime", seconds: v.seconds, offset };
+      return v; // an explicit offset does not re-zone an absTime
     case "string":
       // libclassad quirk: a computed string argument is returned unchanged (only a string
       // literal is converted, at parse time).
