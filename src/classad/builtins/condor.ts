@@ -198,16 +198,29 @@ function quoteArgV2(arg: string): string {
   return arg.replace(/'|\s+/g, (run) => (run === "'" ? "''''" : `'${run}'`));
 }
 
-/** `listToArgs(list)`: a V2 argument string. */
-export const listToArgs: BuiltinFunction = (ev, args, scope) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
+/** The optional argument-syntax version (1 or 2; default 2); null when invalid. */
+function argsVersion(
+  ev: Parameters<BuiltinFunction>[0],
+  arg: Expr | undefined,
+  scope: Parameters<BuiltinFunction>[2],
+): 1 | 2 | null {
+  if (arg === undefined) return 2;
   const v = ev.evaluateIn(arg, scope);
-  if (v.kind !== "list") return ERROR;
+  if (v.kind !== "integer" || (v.value !== 1n && v.value !== 2n)) return null;
+  return v.value === 1n ? 1 : 2;
+}
+
+/** `listToArgs(list [, version])`: an argument string (V2 quoting by default, V1 plain). */
+export const listToArgs: BuiltinFunction = (ev, args, scope) => {
+  const [arg, versionArg] = args;
+  if (args.length < 1 || args.length > 2 || arg === undefined) return ERROR;
+  const v = ev.evaluateIn(arg, scope);
+  const version = argsVersion(ev, versionArg, scope);
+  if (v.kind !== "list" || version === null) return ERROR;
   const parts: string[] = [];
   for (const item of listItems(ev, v)) {
     if (item.kind !== "string") return ERROR;
-    parts.push(quoteArgV2(item.value));
+    parts.push(version === 2 ? quoteArgV2(item.value) : item.value);
   }
   return stringValue(parts.join(" "));
 };
@@ -244,14 +257,16 @@ function parseArgsV2(text: string): string[] | null {
   return out;
 }
 
-/** `argsToList(s)`: a list of the arguments of a V2 argument string. */
+/** `argsToList(s [, version])`: the arguments of a V2 (default) or V1 argument string. */
 export const argsToList: BuiltinFunction = (ev, args, scope) => {
-  const [arg] = args;
-  // libclassad accepts (and ignores) a second argument.
+  const [arg, versionArg] = args;
   if (args.length < 1 || args.length > 2 || arg === undefined) return ERROR;
   const v = ev.evaluateIn(arg, scope);
-  if (v.kind !== "string") return ERROR;
-  const parsed = parseArgsV2(v.value);
+  const version = argsVersion(ev, versionArg, scope);
+  if (v.kind !== "string" || version === null) return ERROR;
+  // V1 syntax: whitespace separates, nothing quotes.
+  const parsed =
+    version === 1 ? v.value.split(/[ \t\n\r\v\f]+/).filter((a) => a !== "") : parseArgsV2(v.value);
   if (parsed === null) return ERROR;
   return { kind: "list", items: parsed.map(stringLiteral), scope: null, built: true };
 };
