@@ -13,8 +13,9 @@ export interface EmulatorOptions {
   /** Directory for the server log (default `.emulator-logs/` in the repository). */
   logDir?: string;
   /**
-   * Seconds between background alarm evaluations on the real clock (default 10, as CloudWatch
-   * evaluates continuously). 0 disables them, leaving only `advance()`.
+   * Seconds between background alarm evaluations on the real clock. Default: the environment's
+   * `ANNEX_EMULATOR_EVALUATE_EVERY`, else 0 = off, so that tests are deterministic and alarms
+   * move only through `advance()`/`evaluateNow()`. `npm run emulator` uses 10.
    */
   realTimeEvaluationSeconds?: number;
   /** How long to wait for the server to answer (default 60 s). */
@@ -123,6 +124,11 @@ async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<
   }
 }
 
+function defaultEvaluationInterval(): number {
+  const configured = Number(process.env.ANNEX_EMULATOR_EVALUATE_EVERY ?? "0");
+  return Number.isFinite(configured) && configured > 0 ? configured : 0;
+}
+
 /**
  * Starts moto with the extension on 127.0.0.1 on a free port and resolves once it answers.
  * The server also exits when this Node process dies (it watches its stdin pipe).
@@ -144,7 +150,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       "0",
       "--watch-stdin",
       "--real-time-evaluation",
-      String(opts.realTimeEvaluationSeconds ?? 10),
+      String(opts.realTimeEvaluationSeconds ?? defaultEvaluationInterval()),
     ],
     {
       cwd: repoRoot,
