@@ -301,7 +301,6 @@ function expression(): Expr {
   const then = expression();
   expect(":");
   const otherwise = expression();
-  // biome-ignore lint/suspicious/noThenProperty: the AST field name is fixed by ast.ts
   return { kind: "ternary", cond, then, otherwise };
 }
 

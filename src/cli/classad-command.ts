@@ -17,11 +17,11 @@ export type ClassAdForm = (typeof CLASSAD_FORMS)[number];
 
 /** I/O of one conversion (injected so tests run without a process). */
 export interface ConversionIo {
-  input: AsyncIterable<string | Uint8Array>;
+  input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
   write: (bytes: Buffer) => void;
 }
 
-async function readAll(input: AsyncIterable<string | Uint8Array>): Promise<string> {
+async function readAll(input: ConversionIo["input"]): Promise<string> {
   const parts: Buffer[] = [];
   for await (const c of input) parts.push(typeof c === "string" ? Buffer.from(c, "utf8") : Buffer.from(c));
   return Buffer.concat(parts).toString("latin1");
