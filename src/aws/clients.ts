@@ -52,20 +52,34 @@ export class AwsClients {
   readonly config: ResolvedAwsConfig;
   readonly #options: AwsClientOptions;
   readonly #cache = new Map<string, Promise<unknown>>();
+  /** Factories for other regions, built once and destroyed with this one. */
+  readonly #regions = new Map<string, AwsClients>();
 
   constructor(options: AwsClientOptions = {}, env: NodeJS.ProcessEnv = process.env) {
     this.#options = options;
     this.config = resolveAwsConfig(options, env);
   }
 
-  /** The same factory for another region (clients are per region). */
+  /** The same factory (endpoint, credentials, retries, counter) for another region; cached. */
   forRegion(region: string): AwsClients {
     if (region === this.config.region) return this;
-    return new AwsClients({ ...this.#options, ...this.#explicit(), region });
-  }
-
-  #explicit(): AwsClientOptions {
-    return this.config.endpoint === undefined ? {} : { endpoint: this.config.endpoint };
+    let other = this.#regions.get(region);
+    if (other === undefined) {
+      const { endpoint, credentials, maxAttempts, retryMode } = this.config;
+      other = new AwsClients(
+        {
+          ...this.#options,
+          region,
+          maxAttempts,
+          retryMode,
+          ...(endpoint === undefined ? {} : { endpoint }),
+          ...(credentials === undefined ? {} : { credentials }),
+        },
+        {},
+      );
+      this.#regions.set(region, other);
+    }
+    return other;
   }
 
   /** Options common to every client constructor. */
@@ -183,8 +197,10 @@ export class AwsClients {
     });
   }
 
-  /** Closes every client built so far (sockets of keep-alive agents). */
+  /** Closes every client built so far, in every region (sockets of keep-alive agents). */
   async destroy(): Promise<void> {
+    await Promise.all([...this.#regions.values()].map((other) => other.destroy()));
+    this.#regions.clear();
     const clients = await Promise.allSettled(this.#cache.values());
     this.#cache.clear();
     for (const result of clients) {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
@@ -41,15 +42,52 @@ describe("AWS client configuration", () => {
     await real.destroy();
   });
 
+  it("keeps endpoint, credentials, retries and the counter in another region", () => {
+    const counter = new ApiCallCounter();
+    const clients = new AwsClients(
+      {
+        endpoint: "http://127.0.0.1:5555",
+        credentials: { accessKeyId: "a", secretAccessKey: "b" },
+        maxAttempts: 2,
+        callCounter: counter,
+      },
+      {},
+    );
+    expect(clients.forRegion("eu-west-1").config).toEqual({
+      region: "eu-west-1",
+      endpoint: "http://127.0.0.1:5555",
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+      maxAttempts: 2,
+      retryMode: "adaptive",
+    });
+  });
+
   it("builds each client once, on first use", async () => {
     const clients = new AwsClients({ region: "us-east-1" }, {});
     const first = await clients.cloudFormation();
     expect(await clients.cloudFormation()).toBe(first);
     expect(await clients.forRegion("us-east-1").cloudFormation()).toBe(first);
     const other = clients.forRegion("eu-west-1");
+    expect(clients.forRegion("eu-west-1")).toBe(other);
     expect(await (await other.cloudFormation()).config.region()).toBe("eu-west-1");
     await clients.destroy();
-    await other.destroy();
+  });
+});
+
+describe("lazy loading", () => {
+  it("src/aws and src/annex import SDK packages for types only; the clients come from dynamic import()", () => {
+    const root = new URL("../../src/", import.meta.url);
+    const offenders: string[] = [];
+    for (const dir of ["aws", "annex"]) {
+      for (const file of readdirSync(new URL(`${dir}/`, root)).filter((f) => f.endsWith(".ts"))) {
+        const source = readFileSync(new URL(`${dir}/${file}`, root), "utf8");
+        for (const line of source.split("\n")) {
+          if (/^import (?!type ).*from "@(aws-sdk|smithy)\//.test(line))
+            offenders.push(`${dir}/${file}: ${line}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });
 
