@@ -75,7 +75,6 @@ export const KNOBS = {
   collector: "ANNEX_COLLECTOR",
   collectorHost: "COLLECTOR_HOST",
   pool: "ANNEX_POOL",
-  setupStackName: "ANNEX_SETUP_STACK_NAME",
   tokenFile: "ANNEX_TOKEN_FILE",
   tokenCommand: "ANNEX_TOKEN_COMMAND",
   leaseFunctionZip: "ANNEX_LEASE_FUNCTION_ZIP",

@@ -54,8 +54,18 @@ export interface CreateOptions {
 
 const CAPABILITIES = ANNEX_CAPABILITIES;
 
+/**
+ * The owner tag: the request's owners separated by spaces (tag values may not hold commas), or
+ * the user running the helper.
+ */
 function ownerOf(request: AnnexRequest): string {
-  if (request.owner !== undefined) return request.owner;
+  if (request.owner !== undefined) {
+    return request.owner
+      .split(",")
+      .map((owner) => owner.trim())
+      .filter((owner) => owner !== "")
+      .join(" ");
+  }
   try {
     return userInfo().username;
   } catch {

@@ -143,3 +143,16 @@ export async function loadAnnexDefaults(knobs: KnobReader = environmentKnobs()):
     collectorHost,
   };
 }
+
+/**
+ * This helper's pool id (the `htcondor:pool` tag of its annexes): ANNEX_POOL, else the collector
+ * (ANNEX_COLLECTOR, then COLLECTOR_HOST). Undefined when none is set: the helper cannot tell its
+ * annexes from another pool's, so the caller must refuse to manage any.
+ */
+export async function poolIdFromKnobs(knobs: KnobReader = environmentKnobs()): Promise<string | undefined> {
+  for (const name of [KNOBS.pool, KNOBS.collector, KNOBS.collectorHost]) {
+    const value = (await knobs.get(name))?.trim();
+    if (value !== undefined && value !== "") return value;
+  }
+  return undefined;
+}

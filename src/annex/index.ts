@@ -15,7 +15,7 @@ export { annexRequestFromClassAd, annexRequestFromText } from "./classad-request
 export * from "./constants.js";
 export { type AnnexContext, DEFAULT_POLLING, type StackPolling } from "./context.js";
 export { annexStackParams, annexTags, type CreateOptions, createAnnex } from "./create.js";
-export { environmentKnobs, type KnobReader, loadAnnexDefaults } from "./defaults.js";
+export { environmentKnobs, type KnobReader, loadAnnexDefaults, poolIdFromKnobs } from "./defaults.js";
 export { type DeleteResult, deleteAnnex } from "./delete.js";
 export {
   ANNEX_ERROR_CODES,

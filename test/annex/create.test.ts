@@ -142,6 +142,19 @@ describe("create when another helper wins the race to CreateStack", () => {
     expect(autoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
   });
 
+  it("tags a request for several owners with a tag-safe owner value and restricts START to them", async () => {
+    cfn
+      .on(DescribeStacksCommand, { StackName: "HTCondorAnnex-race" })
+      .rejectsOnce(notFound())
+      .resolves({ Stacks: [winner(POOL)] });
+    const forTwo = parseAnnexRequest({ Name: "race", Owner: "alice, bob" }, TEST_DEFAULTS);
+    await operations().create(forTwo, { token: new Secret("tok") });
+    const input = cfn.commandCalls(CreateStackCommand)[0]?.args[0].input;
+    expect(input?.Tags).toContainEqual({ Key: "htcondor:owner", Value: "alice bob" });
+    expect(input?.TemplateBody).toContain("alice");
+    expect(input?.TemplateBody).toContain("bob");
+  });
+
   it("places a new annex in the default VPC's subnets, one per zone, in zone order", async () => {
     cfn
       .on(DescribeStacksCommand, { StackName: "HTCondorAnnex-race" })

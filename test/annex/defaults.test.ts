@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { environmentKnobs, loadAnnexDefaults } from "../../src/annex/index.js";
+import { environmentKnobs, loadAnnexDefaults, poolIdFromKnobs } from "../../src/annex/index.js";
 
 describe("request defaults from configuration knobs", () => {
   it("uses the built-in defaults when nothing is configured", async () => {
@@ -102,5 +102,14 @@ describe("request defaults from configuration knobs", () => {
     await expect(loadAnnexDefaults(environmentKnobs({ [`_CONDOR_${knob}`]: value }))).rejects.toThrow(
       message,
     );
+  });
+
+  it("takes the pool id from ANNEX_POOL, else the collector, else none", async () => {
+    const env = { _CONDOR_ANNEX_POOL: "pool-a", _CONDOR_COLLECTOR_HOST: "cm.example.org" };
+    expect(await poolIdFromKnobs(environmentKnobs(env))).toBe("pool-a");
+    expect(await poolIdFromKnobs(environmentKnobs({ _CONDOR_COLLECTOR_HOST: "cm.example.org" }))).toBe(
+      "cm.example.org",
+    );
+    expect(await poolIdFromKnobs(environmentKnobs({}))).toBeUndefined();
   });
 });
