@@ -36,6 +36,15 @@ export interface EvaluationOptions {
 
 const DEFAULT_MAX_DEPTH = 2500;
 
+/** libclassad's MatchClassAd structure: the match ad, both context ads and the ad handles. */
+interface MatchFrame {
+  readonly matchAd: ClassAd;
+  readonly lCtx: ClassAd;
+  readonly rCtx: ClassAd;
+  readonly leftHandle: RecordExpr;
+  readonly rightHandle: RecordExpr;
+}
+
 /** Where an unscoped or selected name was found. */
 type Resolution = { readonly expr: Expr; readonly scope: ClassAd } | { readonly value: Value } | null;
 
@@ -57,6 +66,9 @@ export class Evaluator {
   private readonly alternates = new Map<ClassAd, ClassAd>();
   /** Record nodes that stand for an existing ad (used to build match context ads). */
   private readonly adHandles = new WeakMap<RecordExpr, ClassAd>();
+  /** The reusable match structure, and whether it is bound to a pair right now. */
+  private matchFrame: MatchFrame | null = null;
+  private matchBound = false;
 
   constructor(options: EvaluationOptions = {}) {
     this.oldSemantics = (options.semantics ?? "old") === "old";
@@ -104,9 +116,27 @@ export class Evaluator {
    * becomes a context ad `[other=.RIGHT; target=.RIGHT; my=.LEFT; ad=.LEFT]` (mirrored for the
    * right ad) inside a match ad that defines symmetricMatch, leftMatchesRight, rightMatchesLeft,
    * leftRankValue and rightRankValue. Under old semantics each ad's alternate scope is the other.
-   * Returns the match ad; {@link unbindMatch} undoes the binding.
+   * The ads are not modified. Returns the match ad; {@link unbindMatch} undoes the binding.
    */
   bindMatch(left: ClassAd, right: ClassAd): ClassAd {
+    // The match and context ads do not depend on the two ads (they reach them through handle
+    // nodes), so one frame is built per evaluator and re-pointed: matching stays allocation-free.
+    let frame = this.matchFrame;
+    if (frame === null || this.matchBound) frame = this.buildMatchFrame();
+    if (!this.matchBound) this.matchFrame = frame;
+    this.matchBound = true;
+    this.adHandles.set(frame.leftHandle, left);
+    this.adHandles.set(frame.rightHandle, right);
+    this.contextParents.set(left, frame.lCtx);
+    this.contextParents.set(right, frame.rCtx);
+    if (this.oldSemantics) {
+      this.alternates.set(left, right);
+      this.alternates.set(right, left);
+    }
+    return frame.matchAd;
+  }
+
+  private buildMatchFrame(): MatchFrame {
     const matchAd = new ClassAd();
     const handle = (ad: ClassAd): RecordExpr => {
       const node: RecordExpr = { kind: "record", attributes: [] };
@@ -131,6 +161,8 @@ export class Evaluator {
     };
     const lCtx = context("RIGHT", "LEFT");
     const rCtx = context("LEFT", "RIGHT");
+    const leftHandle = handle(new ClassAd());
+    const rightHandle = handle(new ClassAd());
     matchAd.set("symmetricMatch", {
       kind: "binary",
       op: "&&",
@@ -143,19 +175,15 @@ export class Evaluator {
     matchAd.set("rightRankValue", sel("RIGHT", "rank"));
     matchAd.set("lCtx", handle(lCtx));
     matchAd.set("rCtx", handle(rCtx));
-    matchAd.set("LEFT", handle(left));
-    matchAd.set("RIGHT", handle(right));
-    this.contextParents.set(left, lCtx);
-    this.contextParents.set(right, rCtx);
-    if (this.oldSemantics) {
-      this.alternates.set(left, right);
-      this.alternates.set(right, left);
-    }
-    return matchAd;
+    matchAd.set("LEFT", leftHandle);
+    matchAd.set("RIGHT", rightHandle);
+    return { matchAd, lCtx, rCtx, leftHandle, rightHandle };
   }
 
   /** Removes the match binding of {@link bindMatch}. */
   unbindMatch(left: ClassAd, right: ClassAd): void {
+    if (this.matchFrame !== null && this.contextParents.get(left) === this.matchFrame.lCtx)
+      this.matchBound = false;
     this.contextParents.delete(left);
     this.contextParents.delete(right);
     this.alternates.delete(left);
