@@ -127,30 +127,48 @@ export function splitArgs(line: string): string[] {
     if (start >= 0) fields.push(start === 0 ? line : line.slice(start));
     return fields;
   }
-  // Slow path: copy runs between escapes as slices rather than character by character.
+  // Slow path: find the fields first (an escaped character never separates), then unescape
+  // each one; the usual escape is a space, which one replaceAll undoes.
   const args: string[] = [];
-  let current = "";
-  let inArg = false;
-  let runStart = 0;
+  let start = -1;
+  let escapes = false;
+  let onlySpaceEscapes = true;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === BACKSLASH) {
-      current += line.slice(runStart, i);
+      if (start < 0) start = i;
+      escapes = true;
+      if (line.charCodeAt(i + 1) !== 0x20) onlySpaceEscapes = false;
       i++;
-      runStart = i;
-      inArg = true;
-      if (i >= line.length) runStart = line.length;
     } else if (c === 0x20 || c === 0x09 || c === 0x0d) {
-      if (inArg || i > runStart) args.push(current + line.slice(runStart, i));
-      current = "";
-      inArg = false;
-      runStart = i + 1;
-    } else {
-      inArg = true;
+      if (start >= 0) {
+        args.push(unescapeField(line.slice(start, i), escapes, onlySpaceEscapes));
+        start = -1;
+        escapes = false;
+        onlySpaceEscapes = true;
+      }
+    } else if (start < 0) {
+      start = i;
     }
   }
-  if (inArg || line.length > runStart) args.push(current + line.slice(runStart));
+  if (start >= 0) args.push(unescapeField(line.slice(start), escapes, onlySpaceEscapes));
   return args;
+}
+
+/** Undoes the escapes of one field; a backslash at its very end escapes nothing and is dropped. */
+function unescapeField(field: string, escapes: boolean, onlySpaceEscapes: boolean): string {
+  if (!escapes) return field;
+  if (onlySpaceEscapes) return field.replaceAll("\\ ", " ");
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < field.length; i++) {
+    if (field.charCodeAt(i) === BACKSLASH) {
+      out += field.slice(from, i);
+      from = i + 1;
+      i++;
+    }
+  }
+  return out + field.slice(from);
 }
 
 /**
