@@ -3,6 +3,7 @@
  * one mixed-instances AutoScaling group, a security group and the instance role.
  */
 import { renderBootstrap } from "./bootstrap.js";
+import { checkovMetadata, SKIP_TOPIC_KMS } from "./checkov.js";
 import {
   ANNEX_IAM_PATH,
   annexResourceName,
@@ -115,8 +116,8 @@ export function renderAnnexStack(p: AnnexStackParams): CfnTemplate {
         FromPort: r.fromPort,
         ToPort: r.toPort,
         CidrIp: r.cidr,
+        Description: r.description ?? `condor-annex: requested ${r.protocol} ${r.fromPort}-${r.toPort}`,
       };
-      if (r.description !== undefined) rule.Description = r.description;
       return rule;
     });
   }
@@ -166,6 +167,7 @@ export function renderAnnexStack(p: AnnexStackParams): CfnTemplate {
   const resources: Record<string, CfnResource> = {
     LeaseTopic: {
       Type: "AWS::SNS::Topic",
+      Metadata: checkovMetadata([SKIP_TOPIC_KMS]),
       Properties: {
         TopicName: `${name}-lease`,
         // The inline subscription is native CloudFormation that moto models as well; deleting the

@@ -3,6 +3,14 @@
  * sweeper schedule), the CloudFormation service role annex stacks run under, and the permissions
  * boundary of annex instance roles.
  */
+
+import {
+  checkovMetadata,
+  SKIP_BUCKET,
+  SKIP_LAMBDA,
+  SKIP_LOG_GROUP_KMS,
+  SKIP_SERVICE_ROLE_WRITE,
+} from "./checkov.js";
 import {
   ANNEX_IAM_PATH,
   LAMBDA_CODE_KEY_ROOT,
@@ -91,6 +99,7 @@ export function renderSetupStack(p: SetupStackParams): CfnTemplate {
     // Tokens and code only: nothing worth keeping once setup is removed.
     TokenBucket: {
       Type: "AWS::S3::Bucket",
+      Metadata: checkovMetadata(SKIP_BUCKET),
       DeletionPolicy: "Delete",
       UpdateReplacePolicy: "Delete",
       Properties: bucketProps,
@@ -125,6 +134,7 @@ export function renderSetupStack(p: SetupStackParams): CfnTemplate {
     },
     ServiceRole: {
       Type: "AWS::IAM::Role",
+      Metadata: checkovMetadata([SKIP_SERVICE_ROLE_WRITE]),
       Properties: {
         Description: "CloudFormation creates and deletes HTCondor annex stacks with this role",
         AssumeRolePolicyDocument: trustPolicy("cloudformation.amazonaws.com"),
@@ -144,6 +154,7 @@ export function renderSetupStack(p: SetupStackParams): CfnTemplate {
     },
     LeaseLogGroup: {
       Type: "AWS::Logs::LogGroup",
+      Metadata: checkovMetadata([SKIP_LOG_GROUP_KMS]),
       DeletionPolicy: "Delete",
       UpdateReplacePolicy: "Delete",
       Properties: {
@@ -172,6 +183,7 @@ export function renderSetupStack(p: SetupStackParams): CfnTemplate {
     const codeBucket: Json = p.leaseCode.s3Bucket ?? { Ref: "TokenBucket" };
     resources.LeaseFunction = {
       Type: "AWS::Lambda::Function",
+      Metadata: checkovMetadata(SKIP_LAMBDA),
       // The log group (with its retention) must exist before the function can log into it.
       DependsOn: "LeaseLogGroup",
       Properties: {

@@ -291,3 +291,35 @@ describe("roles of the setup stack", () => {
     });
   });
 });
+
+describe("accepted checkov findings", () => {
+  it("sit next to their resource, each with its reason", () => {
+    const skips: { id: string; comment: string }[] = [];
+    for (const t of [renderAnnexStack(baseAnnex), renderSetupStack({ leaseCode: { s3Key: "k" } })]) {
+      for (const r of Object.values(t.Resources)) {
+        const skip = isObj(r.Metadata?.checkov) ? asArray(r.Metadata.checkov.skip) : [];
+        for (const s of skip) if (isObj(s)) skips.push({ id: String(s.id), comment: String(s.comment) });
+      }
+    }
+    expect(skips.map((s) => s.id).sort()).toEqual([
+      "CKV_AWS_111",
+      "CKV_AWS_115",
+      "CKV_AWS_116",
+      "CKV_AWS_117",
+      "CKV_AWS_158",
+      "CKV_AWS_173",
+      "CKV_AWS_18",
+      "CKV_AWS_21",
+      "CKV_AWS_26",
+    ]);
+    for (const s of skips) expect(s.comment.length, s.id).toBeGreaterThan(40);
+  });
+
+  it("leave no security group rule without a description", () => {
+    for (const v of annexVariants()) {
+      for (const r of asArray(props(renderAnnexStack(v.params), "SecurityGroup").SecurityGroupIngress)) {
+        expect(isObj(r) && typeof r.Description === "string" && r.Description.length > 0, v.name).toBe(true);
+      }
+    }
+  });
+});
