@@ -2,7 +2,7 @@ import { CreateStackCommand } from "@aws-sdk/client-cloudformation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { annexStackName, TAG_ANNEX_NAME, TAG_POOL } from "../../../src/annex/index.js";
 import { targetSkipReason, useEmulator } from "../../support/emulator.js";
-import { helper, POOL_A, POOL_B, tokenFile } from "./fixture.js";
+import { helper, POOL_A, POOL_B, request, tokenFile } from "./fixture.js";
 
 const target = useEmulator();
 const unavailable = targetSkipReason(target());
@@ -62,5 +62,11 @@ describe.skipIf(unavailable !== undefined)("status and list of many annexes", ()
     expect(fixture.counter.calls("CloudWatch.GetMetricData")).toBe(1);
     // bare stacks: no group, no alarm, no heartbeat — reported as absent, not as errors
     expect(statuses[0]).toMatchObject({ group: undefined, alarm: undefined, lastHeartbeat: undefined });
+  });
+
+  it("create before setup fails with E_NOT_SET_UP saying what to run", async () => {
+    const attempt = fixture.ops.create(request({ Name: "too-early" }));
+    await expect(attempt).rejects.toMatchObject({ code: "E_NOT_SET_UP" });
+    await expect(attempt).rejects.toThrow(/no setup stack HTCondorAnnexSetup in us-east-1: run setup/);
   });
 });
