@@ -91,7 +91,7 @@ class PendingCall implements ReplyWaiter {
 
 /** A FIFO with O(1) push and shift, compacted now and then. */
 class Fifo<T> {
-  private items: T[] = [];
+  private items: (T | undefined)[] = [];
   private head = 0;
 
   get length(): number {
@@ -109,6 +109,8 @@ class Fifo<T> {
   shift(): T | undefined {
     const item = this.items[this.head];
     if (item === undefined) return undefined;
+    // Drop the reference now: a settled waiter must not outlive its reply until compaction.
+    this.items[this.head] = undefined;
     this.head++;
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
@@ -118,7 +120,7 @@ class Fifo<T> {
   }
 
   drain(): T[] {
-    const rest = this.items.slice(this.head);
+    const rest = this.items.slice(this.head).filter((item): item is T => item !== undefined);
     this.items = [];
     this.head = 0;
     return rest;
