@@ -4,20 +4,8 @@
  * The script's PATH holds only those fakes plus links to the few real tools it needs, so the
  * machine's own firewall, AWS credentials and services are never touched.
  */
-import { spawn, spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -28,9 +16,19 @@ import {
   shellQuote,
   startExpression,
 } from "../../templates/bootstrap.js";
+import {
+  callsOf,
+  createSandbox,
+  type FakeImds,
+  IMDS_SESSION,
+  INSTANCE_ID,
+  removeSandbox,
+  runBootstrap as runIn,
+  type Sandbox,
+  startFakeImds,
+} from "./bootstrap-sandbox.js";
 
-const INSTANCE_ID = "i-0123456789abcdef0";
-const SESSION = "imds-session-token-42";
+const SESSION = IMDS_SESSION;
 const TOKEN_VALUE = "eyJhbGciOiJIUzI1NiJ9.annex-test-token.signature";
 
 const params = {
@@ -42,136 +40,31 @@ const params = {
   allowedJobOwners: ["alice"],
 };
 
-// ---- fake IMDSv2 -------------------------------------------------------------------------------
-interface ImdsRequest {
-  method: string;
-  url: string;
-  token: string | undefined;
-}
-let imds: Server;
-let imdsEndpoint = "";
-const imdsLog: ImdsRequest[] = [];
-
+let imds: FakeImds;
+let imdsLog: FakeImds["requests"] = [];
 beforeAll(async () => {
-  imds = createServer((req, res) => {
-    const token = req.headers["x-aws-ec2-metadata-token"];
-    imdsLog.push({
-      method: req.method ?? "",
-      url: req.url ?? "",
-      token: typeof token === "string" ? token : undefined,
-    });
-    if (req.method === "PUT" && req.url === "/latest/api/token") {
-      if (req.headers["x-aws-ec2-metadata-token-ttl-seconds"] === undefined) {
-        res.writeHead(400).end();
-        return;
-      }
-      res.writeHead(200).end(SESSION);
-      return;
-    }
-    // IMDSv2 only: a GET without the session token is refused, as with HttpTokens=required.
-    if (token !== SESSION) {
-      res.writeHead(401).end();
-      return;
-    }
-    const answers: Record<string, string> = {
-      "/latest/meta-data/instance-id": INSTANCE_ID,
-      "/latest/meta-data/placement/region": "us-east-1",
-    };
-    const answer = answers[req.url ?? ""];
-    if (answer === undefined) res.writeHead(404).end();
-    else res.writeHead(200).end(answer);
-  });
-  await new Promise<void>((resolve) => imds.listen(0, "127.0.0.1", resolve));
-  imdsEndpoint = `http://127.0.0.1:${(imds.address() as AddressInfo).port}`;
+  imds = await startFakeImds();
+  imdsLog = imds.requests;
 });
-afterAll(async () => {
-  await new Promise<void>((resolve) => imds.close(() => resolve()));
-});
+afterAll(() => imds.close());
 
-// ---- sandbox -----------------------------------------------------------------------------------
-const REAL_TOOLS = [
-  "bash",
-  "curl",
-  "date",
-  "install",
-  "mktemp",
-  "mv",
-  "rm",
-  "chmod",
-  "chown",
-  "id",
-  "cat",
-  "sleep",
-];
-
-interface Sandbox {
-  dir: string;
-  root: string;
-  bin: string;
-  callLog: string;
-}
-const sandboxes: string[] = [];
+const sandboxes: Sandbox[] = [];
+const scratch: string[] = [];
 afterEach(() => {
-  for (const dir of sandboxes.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const box of sandboxes.splice(0)) removeSandbox(box);
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function which(tool: string): string {
-  const found = spawnSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
-  if (found.length === 0) throw new Error(`the bootstrap test needs ${tool} on PATH`);
-  return found;
+function sandbox(fakes: Record<string, string>): Sandbox {
+  const box = createSandbox(fakes);
+  sandboxes.push(box);
+  return box;
 }
-
-/** A fake command: logs its name and arguments (one line) and runs `body` (bash). */
-function fake(box: Sandbox, name: string, body = "exit 0"): void {
-  const file = join(box.bin, name);
-  writeFileSync(
-    file,
-    `#!/bin/bash\nprintf '%s' ${shellQuote(name)} >>${shellQuote(box.callLog)}\nprintf ' %s' "$@" >>${shellQuote(box.callLog)}\necho >>${shellQuote(box.callLog)}\n${body}\n`,
-  );
-  chmodSync(file, 0o755);
-}
+const runBootstrap = (box: Sandbox) => runIn(box, params, imds.endpoint);
+const calls = callsOf;
 
 /** The fake aws: get-object writes the token to its last argument; everything else succeeds. */
 const AWS_OK = `if [ "$3" = s3api ] && [ "$4" = get-object ]; then printf '%s' ${shellQuote(TOKEN_VALUE)} >"\${@: -1}"; fi; exit 0`;
-
-function sandbox(fakes: Record<string, string>): Sandbox {
-  const dir = mkdtempSync(join(tmpdir(), "annex-bootstrap-"));
-  sandboxes.push(dir);
-  const box = { dir, root: join(dir, "root"), bin: join(dir, "bin"), callLog: join(dir, "calls.log") };
-  mkdirSync(box.root);
-  mkdirSync(box.bin);
-  writeFileSync(box.callLog, "");
-  for (const tool of REAL_TOOLS) symlinkSync(which(tool), join(box.bin, tool));
-  for (const [name, body] of Object.entries(fakes)) fake(box, name, body);
-  return box;
-}
-
-function runBootstrap(box: Sandbox): Promise<{ code: number | null; stderr: string }> {
-  const script = join(box.dir, "user-data.sh");
-  writeFileSync(script, renderBootstrap(params));
-  return new Promise((resolve) => {
-    const child = spawn(join(box.bin, "bash"), [script], {
-      env: {
-        PATH: box.bin,
-        ANNEX_ROOT: box.root,
-        ANNEX_IMDS_ENDPOINT: imdsEndpoint,
-        ANNEX_RETRY_DELAY_SECONDS: "0",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString("utf8");
-    });
-    child.on("close", (code) => resolve({ code, stderr }));
-  });
-}
-
-function calls(box: Sandbox): string[] {
-  return readFileSync(box.callLog, "utf8")
-    .split("\n")
-    .filter((l) => l.length > 0);
-}
 
 const fullFakes = {
   aws: AWS_OK,
@@ -334,7 +227,7 @@ describe("shellcheck", () => {
   }
   it.skipIf(!available)("finds nothing in the bootstrap source or in a rendered bootstrap", () => {
     const dir = mkdtempSync(join(tmpdir(), "annex-shellcheck-"));
-    sandboxes.push(dir);
+    scratch.push(dir);
     const rendered = join(dir, "rendered.sh");
     writeFileSync(rendered, renderBootstrap({ ...params, extraCondorConfig: "NUM_SLOTS = 1" }));
     const result = spawnSync(
