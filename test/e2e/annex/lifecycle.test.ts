@@ -3,6 +3,7 @@ import { DescribeStacksCommand, ListStacksCommand } from "@aws-sdk/client-cloudf
 import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { GetRolePolicyCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ANNEX_OUTPUTS,
@@ -16,6 +17,7 @@ import {
   tokenObjectKey,
 } from "../../../src/annex/index.js";
 import type { AwsClients } from "../../../src/aws/index.js";
+import { awsClients } from "../../support/aws-clients.js";
 import { targetSkipReason, useEmulator } from "../../support/emulator.js";
 import { FAKE_TOKEN, helper, leaseZipForSetup, POOL_A, POOL_B, request, tokenFile } from "./fixture.js";
 
@@ -35,11 +37,13 @@ describe.skipIf(unavailable !== undefined)("annex lifecycle on the AWS emulator"
   let ops: AnnexOperations;
   let clients: AwsClients;
   let bucket: string;
+  let leaseFunctionArn: string;
 
   beforeAll(async () => {
     ({ ops, clients } = helper(target(), POOL_A, token.path));
     const setup = await ops.setup({ leaseFunctionZip: leaseZipForSetup() });
     bucket = setup.outputs.tokenBucket;
+    leaseFunctionArn = setup.outputs.leaseFunctionArn;
   });
   afterAll(async () => {
     await clients.destroy();
@@ -90,6 +94,17 @@ describe.skipIf(unavailable !== undefined)("annex lifecycle on the AWS emulator"
     expect(status?.alarm?.alarmActions[0]).toMatch(/^arn:aws:sns:/);
     // create seeds the lease with one heartbeat
     expect(status?.lastHeartbeat).toBeInstanceOf(Date);
+    // the alarm's topic delivers to the lease Lambda
+    const aws = awsClients(target());
+    try {
+      const topicArn = status?.alarm?.alarmActions[0] ?? "";
+      const subscriptions = await aws.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+      expect(subscriptions.Subscriptions?.map((s) => [s.Protocol, s.Endpoint])).toEqual([
+        ["lambda", leaseFunctionArn],
+      ]);
+    } finally {
+      aws.destroy();
+    }
   });
 
   it("the token object is encrypted, holds the token, and the instance role may read only the annex's token key", async () => {
