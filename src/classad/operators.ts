@@ -162,6 +162,14 @@ function integerArithmetic(op: "+" | "-" | "*" | "/" | "%", x: bigint, y: bigint
   }
 }
 
+/**
+ * A relTime result through a C `int`, as libclassad keeps relTime seconds: truncation, and
+ * INT_MIN for anything out of range (including ±Inf and NaN from a division by zero).
+ */
+export function cInt(x: number): number {
+  return Math.abs(x) < 2 ** 31 ? Math.trunc(x) : -(2 ** 31);
+}
+
 function timeArithmetic(op: "+" | "-" | "*" | "/" | "%", a: Value, b: Value): Value {
   if (op === "+") {
     if (a.kind === "absTime" && b.kind === "relTime") {
@@ -171,19 +179,19 @@ function timeArithmetic(op: "+" | "-" | "*" | "/" | "%", a: Value, b: Value): Va
       return { kind: "absTime", seconds: b.seconds + Math.trunc(a.seconds), offset: b.offset };
     }
     if (a.kind === "relTime" && b.kind === "relTime") {
-      return { kind: "relTime", seconds: a.seconds + b.seconds };
+      return { kind: "relTime", seconds: cInt(a.seconds + b.seconds) };
     }
     return ERROR;
   }
   if (op === "-") {
     if (a.kind === "absTime" && b.kind === "absTime") {
-      return { kind: "relTime", seconds: a.seconds - b.seconds };
+      return { kind: "relTime", seconds: cInt(a.seconds - b.seconds) };
     }
     if (a.kind === "absTime" && b.kind === "relTime") {
       return { kind: "absTime", seconds: a.seconds - Math.trunc(b.seconds), offset: a.offset };
     }
     if (a.kind === "relTime" && b.kind === "relTime") {
-      return { kind: "relTime", seconds: a.seconds - b.seconds };
+      return { kind: "relTime", seconds: cInt(a.seconds - b.seconds) };
     }
     return ERROR;
   }
@@ -192,13 +200,12 @@ function timeArithmetic(op: "+" | "-" | "*" | "/" | "%", a: Value, b: Value): Va
       const y = numeric(b);
       if (!y || b.kind === "boolean") return ERROR;
       const q = toDouble(y);
-      if (op === "/" && q === 0) return ERROR;
-      return { kind: "relTime", seconds: Math.trunc(op === "*" ? a.seconds * q : a.seconds / q) };
+      return { kind: "relTime", seconds: cInt(op === "*" ? a.seconds * q : a.seconds / q) };
     }
     if (op === "*" && b.kind === "relTime") {
       const x = numeric(a);
       if (!x || a.kind === "boolean") return ERROR;
-      return { kind: "relTime", seconds: Math.trunc(toDouble(x) * b.seconds) };
+      return { kind: "relTime", seconds: cInt(toDouble(x) * b.seconds) };
     }
   }
   return ERROR;

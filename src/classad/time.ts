@@ -20,24 +20,28 @@ export function formatAbsTime(seconds: number, offset: number): string {
   return `${date}T${time}${sign}${pad2(Math.floor(abs / 3600))}:${pad2(Math.floor((abs % 3600) / 60))}`;
 }
 
-/** Formats a relTime value (seconds). */
+/**
+ * Formats a relTime value (seconds) like libclassad: C int arithmetic on the whole seconds, so
+ * INT_MIN (an overflowed relTime) prints as `--24855+-3:-14:-8` just as the C++ library does.
+ */
 export function formatRelTime(seconds: number): string {
-  let rest = seconds;
   let out = "";
+  let rest = seconds;
   if (rest < 0) {
     out = "-";
-    rest = -rest;
+    rest = rest === -(2 ** 31) ? rest : -rest; // -INT_MIN overflows to INT_MIN in C
   }
-  const whole = Math.floor(rest);
-  const fraction = rest - whole;
-  const days = Math.floor(whole / 86400);
-  const hours = Math.floor((whole % 86400) / 3600);
-  const minutes = Math.floor((whole % 3600) / 60);
+  const whole = Math.trunc(rest);
+  const fraction = Math.abs(rest - whole);
+  const days = Math.trunc(whole / 86400);
+  const hours = Math.trunc((whole % 86400) / 3600);
+  const minutes = Math.trunc((whole % 3600) / 60);
   const secs = whole % 60;
-  if (days > 0) out += `${days}+`;
-  if (days > 0 || hours > 0) out += `${pad2(hours)}:`;
-  if (days > 0 || hours > 0 || minutes > 0) out += `${pad2(minutes)}:`;
-  out += fraction > 0 ? String(secs + fraction) : pad2(secs);
+  const two = (n: number) => (n >= 0 && n < 10 ? `0${n}` : String(n));
+  if (days !== 0) out += `${days}+`;
+  if (days !== 0 || hours !== 0) out += `${two(hours)}:`;
+  if (days !== 0 || hours !== 0 || minutes !== 0) out += `${two(minutes)}:`;
+  out += fraction > 0 ? String(secs + fraction) : two(secs);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { Expr } from "../ast.js";
-import { compareBytesIgnoringCase } from "../strings.js";
+import { compareBytesIgnoringCase, strtod } from "../strings.js";
 import {
+  bigintFromNumber,
   booleanValue,
   ERROR,
   FALSE,
@@ -21,6 +22,8 @@ import { type BuiltinFunction, evalArgs, listItems } from "./support.js";
  */
 
 const LIST_DELIMS = ", ";
+const FLT_MAX = 3.4028234663852886e38;
+const FLT_MIN = 1.1754943508222875e-38;
 const MEMBER_DELIMS = ", \t\r\n";
 
 function strings(values: Value[]): string[] | Value {
@@ -51,20 +54,23 @@ export const stringListSummarize: BuiltinFunction = (ev, args, scope, name) => {
   let isReal = false;
   const numbers: number[] = [];
   for (const item of items) {
-    const n = Number(item);
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(item) || Number.isNaN(n)) return ERROR;
+    // Items go through strtod: a numeric prefix is enough, no number at all is an error.
+    const parsed = strtod(item);
+    if (parsed.consumed === 0) return ERROR;
     if (/[^+\-0-9]/.test(item)) isReal = true;
-    numbers.push(n);
+    numbers.push(parsed.value);
   }
   if (numbers.length === 0) return op === "min" || op === "max" ? UNDEFINED : realValue(0);
   let acc: number;
-  if (op === "min") acc = Math.min(...numbers);
-  else if (op === "max") acc = Math.max(...numbers);
+  // libclassad seeds min/max with FLT_MAX and FLT_MIN (the smallest positive float), so a list
+  // of negative numbers has max FLT_MIN (0 as an integer).
+  if (op === "min") acc = Math.min(FLT_MAX, ...numbers);
+  else if (op === "max") acc = Math.max(FLT_MIN, ...numbers);
   else {
-    acc = numbers.reduce((a, b) => a + b, 0);
+    acc = numbers.reduce((x, y) => x + y, 0);
     if (op === "avg") acc = isReal ? acc / numbers.length : Math.trunc(acc / numbers.length);
   }
-  return isReal ? realValue(acc) : integerValue(BigInt(Math.trunc(acc)));
+  return isReal ? realValue(acc) : integerValue(bigintFromNumber(acc));
 };
 
 /**
@@ -75,6 +81,7 @@ export const stringListMember: BuiltinFunction = (ev, args, scope, name) => {
   if (args.length !== 2 && args.length !== 3) return ERROR;
   const values = evalArgs(ev, args, scope);
   const [a, b, d] = values as [Value, Value, Value | undefined];
+  if (d?.kind === "error") return ERROR;
   if (a.kind === "undefined" && b.kind === "undefined") return UNDEFINED;
   const text = (v: Value): string | null =>
     v.kind === "undefined" ? "" : v.kind === "string" ? v.value : null;

@@ -1,5 +1,6 @@
 import { strtod } from "../strings.js";
 import { bigintFromNumber, ERROR, INT64_MIN, integerValue, realValue, type Value } from "../value.js";
+import { powCorrectlyRounded } from "./exact-pow.js";
 import { type BuiltinFunction, evalArgs, listItems, numberFrom } from "./support.js";
 
 /** Round half to even, like C `rint` in the default rounding mode. */
@@ -35,7 +36,7 @@ export const pow: BuiltinFunction = (ev, args, scope) => {
   const x = numberFrom(b);
   const y = numberFrom(e);
   if (x === null || y === null) return ERROR;
-  return realValue(x.value ** y.value);
+  return realValue(powCorrectlyRounded(x.value, y.value));
 };
 
 /**

@@ -71,13 +71,14 @@ export const substr: BuiltinFunction = (ev, args, scope) => {
   if (s.kind !== "string" || off.kind !== "integer") return ERROR;
   if (len !== undefined && len.kind !== "integer") return ERROR;
   const size = s.value.length;
-  let start = Number(off.value);
+  // Offset and length pass through C ints (low 32 bits), as in libclassad.
+  let start = Number(BigInt.asIntN(32, off.value));
   if (start < 0) start += size;
   if (start < 0) start = 0;
   if (start > size) return stringValue("");
   let end = size;
   if (len !== undefined && len.kind === "integer") {
-    const l = Number(len.value);
+    const l = Number(BigInt.asIntN(32, len.value));
     end = l < 0 ? size + l : start + l;
   }
   if (end > size) end = size;

@@ -1,3 +1,4 @@
+import { cInt } from "../operators.js";
 import { asciiLower, strtod } from "../strings.js";
 import { localOffsetAt } from "../time.js";
 import {
@@ -177,7 +178,7 @@ export const convertRelTime: BuiltinFunction = (ev, args, scope) => {
     case "integer":
       return { kind: "relTime", seconds: Number(BigInt.asIntN(32, v.value)) };
     case "real":
-      return { kind: "relTime", seconds: Math.abs(v.value) < 2 ** 31 ? Math.trunc(v.value) : -(2 ** 31) };
+      return { kind: "relTime", seconds: cInt(v.value) };
     case "string": {
       // libclassad quirk: only a string literal argument is converted (folded at parse time);
       // a computed string gives relTime 0.
