@@ -63,6 +63,7 @@ function compareToPower(
 function midpoint(a: number, b: number): { num: bigint; shift: bigint } {
   const p = dyadic(a);
   const q = dyadic(b);
+  // biome-ignore lint/complexity/useMathMinMax: bigints (Math.max does not take them)
   const common = p.shift > q.shift ? p.shift : q.shift;
   // (a + b) / 2 = (p.num·2^(common−p.shift) + q.num·2^(common−q.shift)) / 2^(common+1)
   return { num: (p.num << (common - p.shift)) + (q.num << (common - q.shift)), shift: common + 1n };
