@@ -6,14 +6,15 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { shellQuote } from "../../../templates/bootstrap.js";
 import { tokenObjectKey } from "../../../templates/constants.js";
 import { awsClients } from "../../support/aws-clients.js";
 import { extensionSkipReason, useEmulator } from "../../support/emulator.js";
+import { ensurePythonEnv } from "../../support/python-env.js";
 import {
   addFake,
   callsOf,
@@ -27,7 +28,18 @@ import {
 } from "../../templates/bootstrap-sandbox.js";
 
 const target = useEmulator();
-const awsCli = spawnSync("bash", ["-c", "command -v aws"], { encoding: "utf8" }).stdout.trim();
+/** The AWS CLI: next to the harness's pinned Python (when its requirements carry awscli), else on PATH. */
+async function findAwsCli(): Promise<string> {
+  try {
+    const { python } = await ensurePythonEnv();
+    const beside = join(dirname(python), "aws");
+    if (python.includes("/") && existsSync(beside)) return beside;
+  } catch {
+    // fall through to PATH
+  }
+  return spawnSync("bash", ["-c", "command -v aws"], { encoding: "utf8" }).stdout.trim();
+}
+const awsCli = await findAwsCli();
 const cliWorks = awsCli.length > 0 && spawnSync(awsCli, ["--version"]).status === 0;
 const skip =
   extensionSkipReason(target()) ??
