@@ -186,9 +186,7 @@ export class GahpClient {
         this.die("the GAHP server closed its output");
         return;
       }
-      const timer = setTimeout(() => this.die("the GAHP server closed its output"), 1000);
-      timer.unref();
-      this.child.once("exit", () => clearTimeout(timer));
+      setTimeout(() => this.die("the GAHP server closed its output"), 1000).unref();
     });
     input.on("error", (error) => this.die(`reading from the GAHP server failed: ${error.message}`));
     output.on("error", (error) => this.die(`writing to the GAHP server failed: ${error.message}`));
@@ -211,7 +209,8 @@ export class GahpClient {
       client.stderrTail = (client.stderrTail + chunk.toString("utf8")).slice(-4096);
     });
     client.exited = new Promise((resolve) => {
-      child.on("exit", (code, signal) => {
+      // "close", not "exit": every result already written to the pipe has been read by then.
+      child.on("close", (code, signal) => {
         client.die(`the GAHP server ${command} exited (${signal ?? `status ${code}`})`);
         resolve();
       });
