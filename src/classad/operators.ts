@@ -167,7 +167,7 @@ function integerArithmetic(op: "+" | "-" | "*" | "/" | "%", x: bigint, y: bigint
  * INT_MIN for anything out of range (including ±Inf and NaN from a division by zero).
  */
 export function cInt(x: number): number {
-  return Math.abs(x) < 2 ** 31 ? Math.trunc(x) : -(2 ** 31);
+  return Math.abs(x) < 2 ** 31 ? Math.trunc(x) + 0 : -(2 ** 31); // + 0: no negative zero in a C int
 }
 
 function timeArithmetic(op: "+" | "-" | "*" | "/" | "%", a: Value, b: Value): Value {
@@ -310,7 +310,7 @@ export function applyUnary(op: "-" | "+" | "~" | "!", v: Value): Value {
     case "-":
       if (v.kind === "integer") return integerValue(-v.value);
       if (v.kind === "real") return realValue(-v.value);
-      if (v.kind === "relTime") return { kind: "relTime", seconds: -v.seconds };
+      if (v.kind === "relTime") return { kind: "relTime", seconds: cInt(-v.seconds) };
       return ERROR;
     case "+":
       if (v.kind === "integer" || v.kind === "real" || v.kind === "relTime") return v;

@@ -52,16 +52,57 @@ export function compareBytesIgnoringCase(a: string, b: string): number {
 }
 
 /**
- * Formats a double as C's `%1.15E` (`1.500000000000000E+00`). Non-finite values are the
- * caller's business (libclassad prints them as `real("INF")` etc.).
+ * Formats a finite double as C's `%.{precision}E` (`%1.15E` → `1.500000000000000E+00`) from its
+ * exact decimal expansion, rounding half to even as glibc's printf does. (JavaScript's
+ * toExponential rounds exact ties away from zero: -291.92926025390625 would print ...063.)
  */
+export function formatExponentC(x: number, precision: number): string {
+  if (x === 0)
+    return `${Object.is(x, -0) ? "-" : ""}0${precision > 0 ? `.${"0".repeat(precision)}` : ""}E+00`;
+  const { digits, point } = exactDecimal(Math.abs(x));
+  const keep = precision + 1;
+  let kept = digits.slice(0, keep).padEnd(keep, "0");
+  let exponent = point - 1;
+  const rest = digits.slice(keep);
+  if (rest.length > 0) {
+    const first = rest.charCodeAt(0) - 48;
+    const tail = /[1-9]/.test(rest.slice(1));
+    const lastOdd = (kept.charCodeAt(keep - 1) - 48) % 2 === 1;
+    if (first > 5 || (first === 5 && (tail || lastOdd))) {
+      const bumped = (BigInt(kept) + 1n).toString();
+      if (bumped.length > keep) {
+        kept = bumped.slice(0, keep);
+        exponent++;
+      } else kept = bumped;
+    }
+  }
+  const mantissa = precision > 0 ? `${kept[0]}.${kept.slice(1)}` : kept;
+  const sign = exponent < 0 ? "-" : "+";
+  const e = String(Math.abs(exponent)).padStart(2, "0");
+  return `${x < 0 ? "-" : ""}${mantissa}E${sign}${e}`;
+}
+
+/** The exact decimal digits of a positive finite double (no leading zeros) and the position of the decimal point. */
+function exactDecimal(x: number): { digits: string; point: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const num = biased === 0 ? fraction : fraction | (1n << 52n);
+  const shift = biased === 0 ? 1074 : 1075 - biased; // x = num / 2^shift
+  if (shift <= 0) {
+    const digits = (num << BigInt(-shift)).toString();
+    return { digits: digits.replace(/0+$/, "") || "0", point: digits.length };
+  }
+  // num / 2^shift = num · 5^shift / 10^shift
+  const scaled = (num * 5n ** BigInt(shift)).toString();
+  return { digits: scaled.replace(/0+$/, ""), point: scaled.length - shift };
+}
+
+/** Formats a double as C's `%1.15E` (`1.500000000000000E+00`); finite input only. */
 export function formatRealExponent(value: number): string {
-  const text = value.toExponential(15); // "1.500000000000000e+0"
-  const e = text.indexOf("e");
-  const mantissa = text.slice(0, e);
-  const sign = text.charAt(e + 1);
-  const digits = text.slice(e + 2);
-  return `${mantissa}E${sign}${digits.length < 2 ? `0${digits}` : digits}`;
+  return formatExponentC(value, 15);
 }
 
 /** `isspace` in the C locale. */
