@@ -151,8 +151,9 @@ async function loadAnnexCommands(deps: Omit<AnnexCommandDeps, "codec">): Promise
   try {
     module = await import(specifier);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code !== "ERR_MODULE_NOT_FOUND" || !String(error).includes("gahp-commands")) {
+    // Only the absence of the module itself is expected; a missing import inside it is a fault.
+    const missing = (error as { code?: unknown; url?: unknown }).url;
+    if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND" || missing !== specifier) {
       deps.log(
         `cannot load the annex commands: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
