@@ -81,7 +81,7 @@ export const stringListMember: BuiltinFunction = (ev, args, scope, name) => {
   if (args.length !== 2 && args.length !== 3) return ERROR;
   const values = evalArgs(ev, args, scope);
   const [a, b, d] = values as [Value, Value, Value | undefined];
-  if (d?.kind === "error") return ERROR;
+  if (d !== undefined && d.kind !== "undefined" && d.kind !== "string") return ERROR;
   if (a.kind === "undefined" && b.kind === "undefined") return UNDEFINED;
   const text = (v: Value): string | null =>
     v.kind === "undefined" ? "" : v.kind === "string" ? v.value : null;

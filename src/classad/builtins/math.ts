@@ -27,11 +27,13 @@ export const pow: BuiltinFunction = (ev, args, scope) => {
   if (args.length !== 2) return ERROR;
   const [b, e] = evalArgs(ev, args, scope) as [Value, Value];
   if (b.kind === "integer" && e.kind === "integer" && e.value >= 0n) {
-    const magnitude = bigintFromNumber(Math.abs(Number(b.value)) ** Number(e.value));
-    // libclassad quirk (pinned against the C++ library): a negative base with an odd exponent
-    // yields 1 - |b|^e, e.g. pow(-7, 3) → -342.
-    if (b.value < 0n && e.value % 2n === 1n && magnitude !== INT64_MIN) return integerValue(1n - magnitude);
-    return { kind: "integer", value: magnitude };
+    // libclassad computes an integer power in doubles and converts with (int64)(p + 0.5): the
+    // truncation makes pow(-7, 3) → -342, and out-of-range results become INT64_MIN.
+    const base = Number(b.value);
+    const exponent = Number(e.value);
+    const magnitude = powCorrectlyRounded(Math.abs(base), exponent);
+    const p = base < 0 && exponent % 2 === 1 ? -magnitude : magnitude;
+    return { kind: "integer", value: bigintFromNumber(p + 0.5) };
   }
   const x = numberFrom(b);
   const y = numberFrom(e);
