@@ -42,6 +42,10 @@ export async function sendHeartbeats(
     Timestamp: now,
     Value: value,
     Unit: "Count" as const,
+    // High resolution, so a lease alarm with a 10 s or 30 s period sees every heartbeat; a
+    // standard-resolution datum is aggregated per minute and would leave such periods empty
+    // (breaching). It costs nothing extra: PutMetricData is billed per call.
+    StorageResolution: 1,
   }));
   const groups = batches(datums, MAX_DATUMS_PER_PUT_METRIC_DATA);
   await Promise.all(
