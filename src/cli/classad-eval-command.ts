@@ -47,7 +47,14 @@ export async function answerLines(
 /** Reads the scope ad of `--ad FILE` (new syntax), or an empty ad. */
 export async function readScopeAd(path: string | undefined): Promise<ClassAd> {
   if (path === undefined) return new ClassAd();
-  const text = await readFile(path, "latin1");
+  let text: string;
+  try {
+    text = await readFile(path, "latin1");
+  } catch (cause) {
+    throw new Error(
+      `--ad ${path}: cannot read the ad file (${cause instanceof Error ? cause.message : String(cause)})`,
+    );
+  }
   const parsed = parseClassAd(text.trim(), { inputIsBytes: true });
   if (!parsed.ok) throw new Error(`--ad ${path}: not a new-syntax ClassAd: ${parsed.error.message}`);
   return parsed.value;
