@@ -1,0 +1,64 @@
+import type { ClassAd } from "../classad/classad.js";
+import { formatOldAds } from "../classad/old-format.js";
+import { AnnexHelper, helperLaunch } from "./annex-helper.js";
+import type { CliIO } from "./cli-io.js";
+import type { KnobSource } from "./knobs.js";
+import type { PlainValue } from "./plain-ad.js";
+
+/** What every subcommand runs with; injected so commands are tested in memory. */
+export interface CliContext {
+  readonly io: CliIO;
+  /** HTCondor knobs: `_CONDOR_<KNOB>`, then condor_config_val. */
+  readonly knobs: KnobSource;
+  /** The environment the helper inherits (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, …). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Starts a helper (tests connect an in-memory GAHP server instead). */
+  readonly startHelper: () => Promise<AnnexHelper>;
+  /** Wall clock, epoch milliseconds. */
+  readonly now: () => number;
+}
+
+/** The real context: this process's terminal, knobs and environment; the configured helper. */
+export function processContext(
+  io: CliIO,
+  knobs: KnobSource,
+  env: NodeJS.ProcessEnv = process.env,
+): CliContext {
+  return {
+    io,
+    knobs,
+    env,
+    startHelper: async () => AnnexHelper.start(await helperLaunch(knobs), env),
+    now: () => Date.now(),
+  };
+}
+
+/** Runs `body` with a started helper and always stops the helper afterwards. */
+export async function withHelper<T>(ctx: CliContext, body: (helper: AnnexHelper) => Promise<T>): Promise<T> {
+  const helper = await ctx.startHelper();
+  try {
+    return await body(helper);
+  } finally {
+    await helper.close();
+  }
+}
+
+/** Prints `value` as indented JSON on stdout. */
+export function printJson(ctx: CliContext, value: PlainValue | Record<string, unknown>): void {
+  ctx.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Prints ads in the long form (`condor_q -long` layout), as classic `condor_annex -classad` did. */
+export function printClassAds(ctx: CliContext, ads: Iterable<ClassAd>): void {
+  ctx.io.stdout.write(formatOldAds(ads));
+}
+
+/** The region a command that does not name one works in (for messages). */
+export async function defaultRegion(ctx: CliContext): Promise<string> {
+  return (
+    (await ctx.knobs.get("ANNEX_DEFAULT_AWS_REGION"))?.trim() ||
+    ctx.env.AWS_REGION ||
+    ctx.env.AWS_DEFAULT_REGION ||
+    "us-east-1"
+  );
+}

@@ -1,0 +1,114 @@
+import { bytesFromText, type Expr, textFromBytes } from "../classad/ast.js";
+import type { ClassAd } from "../classad/classad.js";
+import { Evaluator } from "../classad/evaluate.js";
+import { unparse } from "../classad/unparse.js";
+import type { Value } from "../classad/value.js";
+
+/**
+ * ClassAds as plain data: what condor-annex sends to annex-gahp (argument ads built from flags)
+ * and what it prints (`--json`, tables) from the helper's result ads.
+ */
+
+/** A ClassAd value as plain JSON-compatible data. Undefined and error values are left out. */
+export type PlainValue = string | number | boolean | readonly PlainValue[] | PlainAd;
+
+/** An ad as a plain object. */
+export interface PlainAd {
+  readonly [name: string]: PlainValue;
+}
+
+function plainFromValue(value: Value, evaluator: Evaluator): PlainValue | undefined {
+  switch (value.kind) {
+    case "string":
+      return textFromBytes(value.value);
+    case "boolean":
+      return value.value;
+    case "integer":
+      return Number(value.value);
+    case "real":
+      return value.value;
+    case "list": {
+      const items: PlainValue[] = [];
+      for (const item of value.items) {
+        const plain = plainFromValue(evaluator.evaluate(item, value.scope), evaluator);
+        if (plain !== undefined) items.push(plain);
+      }
+      return items;
+    }
+    case "classad":
+      return plainFromAdWith(value.ad, evaluator);
+    case "absTime":
+    case "relTime":
+      return value.seconds;
+    default:
+      return undefined;
+  }
+}
+
+function plainFromAdWith(ad: ClassAd, evaluator: Evaluator): PlainAd {
+  const out: Record<string, PlainValue> = {};
+  for (const attribute of ad.attributes()) {
+    const plain = plainFromValue(evaluator.evaluateAttribute(ad, attribute.name), evaluator);
+    if (plain !== undefined) out[attribute.name] = plain;
+  }
+  return out;
+}
+
+/** Evaluates every attribute of `ad` into plain data (undefined and error values are dropped). */
+export function plainFromAd(ad: ClassAd): PlainAd {
+  return plainFromAdWith(ad, new Evaluator({ semantics: "strict" }));
+}
+
+/** The literal expression of a plain value. */
+export function exprFromPlain(value: PlainValue): Expr {
+  if (typeof value === "string") {
+    return { kind: "literal", value: { type: "string", value: bytesFromText(value) } };
+  }
+  if (typeof value === "boolean") return { kind: "literal", value: { type: "boolean", value } };
+  if (typeof value === "number") {
+    return Number.isInteger(value)
+      ? { kind: "literal", value: { type: "integer", value: BigInt(value) } }
+      : { kind: "literal", value: { type: "real", value } };
+  }
+  if (Array.isArray(value)) return { kind: "list", items: value.map(exprFromPlain) };
+  const record = value as PlainAd;
+  return {
+    kind: "record",
+    attributes: Object.entries(record).map(([name, item]) => ({ name, expr: exprFromPlain(item) })),
+  };
+}
+
+/** Prints a plain ad as a new-syntax ClassAd, e.g. `[ Name = "x"; Hours = 2 ]`. */
+export function adText(ad: PlainAd): string {
+  return unparse(exprFromPlain(ad));
+}
+
+/** Typed reads of a plain ad's attributes (undefined when absent or of another type). */
+export const read = {
+  string(ad: PlainAd | undefined, name: string): string | undefined {
+    const v = ad?.[name];
+    return typeof v === "string" ? v : undefined;
+  },
+  number(ad: PlainAd | undefined, name: string): number | undefined {
+    const v = ad?.[name];
+    return typeof v === "number" ? v : undefined;
+  },
+  boolean(ad: PlainAd | undefined, name: string): boolean | undefined {
+    const v = ad?.[name];
+    return typeof v === "boolean" ? v : undefined;
+  },
+  ad(ad: PlainAd | undefined, name: string): PlainAd | undefined {
+    const v = ad?.[name];
+    return v !== undefined && typeof v === "object" && !Array.isArray(v) ? (v as PlainAd) : undefined;
+  },
+  ads(ad: PlainAd | undefined, name: string): PlainAd[] {
+    const v = ad?.[name];
+    if (!Array.isArray(v)) return [];
+    return v.filter((item): item is PlainAd => typeof item === "object" && !Array.isArray(item));
+  },
+  strings(ad: PlainAd | undefined, name: string): string[] {
+    const v = ad?.[name];
+    if (!Array.isArray(v)) return [];
+    return v.filter((item): item is string => typeof item === "string");
+  },
+};
