@@ -48,7 +48,7 @@ export function jsonString(bytes: string): string {
         out += "\\t";
         break;
       default:
-        out += `\\u00${c.toString(16).padStart(2, "0")}`;
+        out += `\\u00${c.toString(16).toUpperCase().padStart(2, "0")}`;
     }
   }
   return `${out + bytes.slice(runStart)}"`;
@@ -60,7 +60,16 @@ function exprString(e: Expr): string {
     .replace(/\/"$/, '\\/"');
 }
 
-function writeValue(e: Expr, indent: string, out: string[]): void {
+/** Layout: jsonSink's pretty form (two-space indent) or its one-line form (`-jsonl`). */
+interface Layout {
+  oneLine: boolean;
+}
+
+function newline(layout: Layout, indent: string): string {
+  return layout.oneLine ? "" : `\n${indent}`;
+}
+
+function writeValue(e: Expr, indent: string, layout: Layout, out: string[]): void {
   if (e.kind === "literal") {
     const v = e.value;
     switch (v.type) {
@@ -85,34 +94,50 @@ function writeValue(e: Expr, indent: string, out: string[]): void {
     }
   }
   if (e.kind === "record") {
-    writeObject(e.attributes, indent, out);
+    writeObject(e.attributes, indent, layout, out);
     return;
   }
   if (e.kind === "list") {
+    // As jsonSink: every item on its own line, and the closing bracket too (also when empty).
+    const inner = `${indent}  `;
     out.push("[");
     e.items.forEach((item, i) => {
-      out.push(i > 0 ? ",\n" : "\n", `${indent}  `);
-      writeValue(item, `${indent}  `, out);
+      if (i > 0) out.push(",");
+      out.push(newline(layout, inner));
+      writeValue(item, inner, layout, out);
     });
-    out.push(e.items.length > 0 ? `\n${indent}]` : "]");
+    out.push(newline(layout, indent), "]");
     return;
   }
   out.push(exprString(e));
 }
 
-function writeObject(attributes: readonly Attribute[], indent: string, out: string[]): void {
+function writeObject(attributes: readonly Attribute[], indent: string, layout: Layout, out: string[]): void {
+  const inner = `${indent}  `;
   out.push("{");
   sortedAttributes(attributes).forEach((a, i) => {
-    out.push(i > 0 ? ",\n" : "\n", `${indent}  `, jsonString(a.name), ": ");
-    writeValue(a.expr, `${indent}  `, out);
+    if (i > 0) out.push(",");
+    out.push(newline(layout, inner), jsonString(a.name), ": ");
+    writeValue(a.expr, inner, layout, out);
   });
-  out.push(attributes.length > 0 ? `\n${indent}}` : "}");
+  out.push(newline(layout, indent), "}");
+}
+
+/** Options of the JSON writers. */
+export interface JsonWriteOptions {
+  /** One line per ad (`condor_q -jsonl`), instead of the indented form. */
+  oneLine?: boolean;
 }
 
 /** One ad as a JSON object (byte string; attributes in libclassad's order). */
-export function formatJsonAd(ad: ClassAd | RecordExpr): string {
+export function formatJsonAd(ad: ClassAd | RecordExpr, options: JsonWriteOptions = {}): string {
   const out: string[] = [];
-  writeObject(ad instanceof ClassAd ? [...ad.attributes()] : ad.attributes, "", out);
+  writeObject(
+    ad instanceof ClassAd ? [...ad.attributes()] : ad.attributes,
+    "",
+    { oneLine: options.oneLine ?? false },
+    out,
+  );
   return out.join("");
 }
 
@@ -121,6 +146,13 @@ export function formatJsonAds(ads: Iterable<ClassAd | RecordExpr>): string {
   const parts: string[] = [];
   for (const ad of ads) parts.push(formatJsonAd(ad));
   return `[\n${parts.join(",\n")}\n]\n`;
+}
+
+/** Ads as JSON lines, one object per line (`condor_q -jsonl`). */
+export function formatJsonLines(ads: Iterable<ClassAd | RecordExpr>): string {
+  let out = "";
+  for (const ad of ads) out += `${formatJsonAd(ad, { oneLine: true })}\n`;
+  return out;
 }
 
 /** Any JSON value of a ClassAd document. */

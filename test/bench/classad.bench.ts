@@ -38,7 +38,7 @@ for (const ad of generateJobAds(adCount, 1)) {
     oldBytes += chunk.length;
     pending = [];
   }
-  const json = Buffer.from(formatJsonAd(ad), "latin1");
+  const json = Buffer.from(formatJsonAd(ad, { oneLine: true }), "latin1");
   jsonBytes += json.length + 1;
   jsonLines.push(json.toString("utf8"));
 }

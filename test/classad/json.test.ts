@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatJsonAd, formatJsonAds, parseJsonAds, parseJsonValue } from "../../src/classad/json.js";
+import {
+  formatJsonAd,
+  formatJsonAds,
+  formatJsonLines,
+  parseJsonAds,
+  parseJsonValue,
+} from "../../src/classad/json.js";
 import { parseClassAd } from "../../src/classad/parse.js";
 import { unparse } from "../../src/classad/unparse.js";
 import { sexpr } from "./syntax-cases/sexpr.js";
@@ -110,5 +116,19 @@ describe("writing HTCondor JSON", () => {
       unparse(ad.value.toRecord()),
       unparse(ad.value.toRecord()),
     ]);
+  });
+
+  it("closes empty lists and ads on their own line, as jsonSink does", () => {
+    const ad = parseClassAd("[L = {}; R = []]");
+    if (!ad.ok) throw ad.error;
+    expect(formatJsonAd(ad.value)).toBe('{\n  "L": [\n  ],\n  "R": {\n  }\n}');
+  });
+
+  it("writes one ad per line for -jsonl", () => {
+    const ad = parseClassAd('[A = 1; L = {1, 2}; R = [x = "y"]]');
+    if (!ad.ok) throw ad.error;
+    expect(formatJsonLines([ad.value, ad.value])).toBe(
+      '{"A": 1,"L": [1,2],"R": {"x": "y"}}\n{"A": 1,"L": [1,2],"R": {"x": "y"}}\n',
+    );
   });
 });

@@ -107,8 +107,8 @@ export const printCases: PrintCase[] = [
   { what: "string with BEL", value: str("\x07"), new: '"\\a"', old: '"\x07"', json: '"\\u0007"' },
   { what: "string with backspace", value: str("\b"), new: '"\\b"', old: '"\b"', json: '"\\b"' },
   { what: "string with form feed", value: str("\f"), new: '"\\f"', old: '"\f"', json: '"\\f"' },
-  { what: "string with VT", value: str("\v"), new: '"\\v"', old: '"\v"', json: '"\\u000b"' },
-  { what: "string with ESC", value: str("\x1b"), new: '"\\033"', old: '"\x1b"', json: '"\\u001b"' },
+  { what: "string with VT", value: str("\v"), new: '"\\v"', old: '"\v"', json: '"\\u000B"' },
+  { what: "string with ESC", value: str("\x1b"), new: '"\\033"', old: '"\x1b"', json: '"\\u001B"' },
   { what: "string with DEL", value: str("\x7f"), new: '"\\177"', old: '"\x7f"', json: '"\x7f"' },
   { what: "string with apostrophe", value: str("it's"), new: '"it\'s"', old: '"it\'s"', json: '"it\'s"' },
   {
