@@ -1,6 +1,6 @@
 import type { ClassAd } from "./classad.js";
 import { type EvaluationOptions, Evaluator } from "./evaluate.js";
-import { truthiness } from "./operators.js";
+import { isTrueEquivalent } from "./operators.js";
 import type { Value } from "./value.js";
 
 /**
@@ -9,10 +9,12 @@ import type { Value } from "./value.js";
  * semantics an unscoped name missing from an ad is looked up in the other ad.
  */
 
-/** Whether a Requirements value counts as a match: true, or a non-zero number. */
+/**
+ * Whether a Requirements value counts as a match: true, a non-zero number, or (as libclassad's
+ * boolean-equivalence test has it) a non-zero relTime.
+ */
 export function isMatchValue(value: Value): boolean {
-  if (value.kind !== "boolean" && value.kind !== "integer" && value.kind !== "real") return false;
-  return truthiness(value) === true;
+  return isTrueEquivalent(value);
 }
 
 /** Evaluates `name` of `left` with `right` as its TARGET (a match context of the two ads). */

@@ -341,3 +341,12 @@ export function truthiness(v: Value): boolean | null {
       return null;
   }
 }
+
+/**
+ * libclassad's boolean equivalence (IsBooleanValueEquiv), used by matchmaking and
+ * countMatches: true, a non-zero number, or a non-zero relTime; everything else is false.
+ */
+export function isTrueEquivalent(v: Value): boolean {
+  if (v.kind === "relTime") return v.seconds !== 0;
+  return (v.kind === "boolean" || v.kind === "integer" || v.kind === "real") && truthiness(v) === true;
+}

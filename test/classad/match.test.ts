@@ -89,11 +89,17 @@ describe("match context names", () => {
 });
 
 describe("isMatchValue", () => {
-  it("accepts true and non-zero numbers only", () => {
+  it("accepts a non-zero relTime, as libclassad's boolean equivalence does", () => {
+    expect(isMatchValue({ kind: "relTime", seconds: 5 })).toBe(true);
+    expect(isMatchValue({ kind: "relTime", seconds: 0 })).toBe(false);
+  });
+
+  it("accepts true and non-zero numbers, and nothing else but relTime", () => {
     expect(isMatchValue({ kind: "boolean", value: true })).toBe(true);
     expect(isMatchValue({ kind: "integer", value: -1n })).toBe(true);
     expect(isMatchValue({ kind: "real", value: 0 })).toBe(false);
     expect(isMatchValue({ kind: "string", value: "true" })).toBe(false);
+    expect(isMatchValue({ kind: "absTime", seconds: 5, offset: 0 })).toBe(false);
     expect(isMatchValue({ kind: "undefined" })).toBe(false);
   });
 });

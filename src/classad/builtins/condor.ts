@@ -1,4 +1,5 @@
 import type { Expr } from "../ast.js";
+import { isTrueEquivalent } from "../operators.js";
 import { compareBytesIgnoringCase, strtod } from "../strings.js";
 import {
   bigintFromNumber,
@@ -170,13 +171,7 @@ export const inEachContext: BuiltinFunction = (ev, args, scope, name) => {
     if (item.kind !== "classad") return ERROR;
     const r = ev.evaluateIn(expr, item.ad);
     if (count) {
-      if (
-        (r.kind === "boolean" && r.value) ||
-        (r.kind === "integer" && r.value !== 0n) ||
-        (r.kind === "real" && r.value !== 0)
-      ) {
-        matches++;
-      }
+      if (isTrueEquivalent(r)) matches++;
     } else results.push(literalOf(r));
   }
   return count ? integerValue(matches) : { kind: "list", items: results, scope, built: true };

@@ -87,6 +87,16 @@ describe(`ClassAd evaluation matches libclassad (seed ${SEED}, ${COUNT} expressi
       ad(`RequestMemory = ${pick([50, 100, 200])}; RequestCpus = ${pick([1, 2])}; Owner = "u"`),
       ad(`Memory = ${pick([64, 128, 256])}; Cpus = ${pick([1, 4])}; Arch = ${pick(['"x86_64"', '"ARM"'])}`),
     ]);
+    // Requirements drawn from the expression generator: TARGET/MY/unscoped references across
+    // two ads with overlapping attribute names.
+    const left = generateExpressions(SEED + 2, 1000);
+    const right = generateExpressions(SEED + 3, 1000);
+    left.forEach((requirements, i) => {
+      pairs.push([
+        `[ a = 3; b = 2.5; s = "Hello"; l = { 1,2 }; n = -7; Requirements = ${requirements} ]`,
+        `[ a = 4; t = "hello"; r = [ p = 2 ]; bt = true; x = 1; Requirements = ${right[i] ?? "true"} ]`,
+      ]);
+    });
     const theirs = await oracle.request(pairs.map(([a, b]) => `M\t${a}\t${b}`));
     const divergences: string[] = [];
     pairs.forEach(([a = "", b = ""], i) => {
