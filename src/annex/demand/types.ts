@@ -12,6 +12,8 @@ export interface InstanceTypeInfo {
   readonly gpus: number;
   /** HTCondor's spelling: `X86_64` or `aarch64`. */
   readonly arch: string;
+  /** Local instance storage in KiB, when the type has any (else the root volume is assumed). */
+  readonly diskKiB?: number;
 }
 
 /** What one job asks of a slot, after evaluating its Request* attributes against the slot. */

@@ -1,0 +1,12 @@
+import { ANNEX_NAME_FORM, isAnnexName } from "../../annex/index.js";
+import type { ArgumentReader } from "./arguments.js";
+
+/** Reads an annex `Name` (a DNS label), reporting a malformed one with the expected form. */
+export function readAnnexName(reader: ArgumentReader, required: boolean): string | undefined {
+  const name = reader.string("Name", { required, form: ANNEX_NAME_FORM });
+  if (name !== undefined && !isAnnexName(name)) {
+    reader.problem("Name", `expected ${ANNEX_NAME_FORM}, got ${JSON.stringify(name)}`);
+    return undefined;
+  }
+  return name;
+}

@@ -1,0 +1,66 @@
+import type { Checked } from "../../gahp/classad-command.js";
+import { classAdCommand } from "../../gahp/classad-command.js";
+import type { AsyncCommand } from "../../gahp/types.js";
+import { ArgumentReader, built, type SourcedAd } from "./arguments.js";
+import type { AnnexCommandContext } from "./command-deps.js";
+import { resultAd } from "./result-ads.js";
+import { failureOutcome } from "./runtime.js";
+
+/** The typed argument of `ANNEX_SETUP`. */
+export interface SetupCommandRequest {
+  readonly region: string | undefined;
+  readonly leaseFunctionZip: string | undefined;
+}
+
+/** `[ Region; LeaseFunctionZip ]`, both optional. */
+export function validateSetup(sourced: SourcedAd): Checked<SetupCommandRequest> {
+  const reader = new ArgumentReader("ANNEX_SETUP", sourced);
+  const region = reader.string("Region", { form: 'a region name such as "us-east-1"' });
+  const leaseFunctionZip = reader.string("LeaseFunctionZip", { form: "the path of the lease Lambda zip" });
+  return reader.finish(() => ({ region, leaseFunctionZip }));
+}
+
+/** The lease Lambda zip, bundled on the spot when no path is configured (esbuild is a runtime dependency). */
+async function bundledLeaseZip(): Promise<Uint8Array> {
+  const { buildLeaseLambdaZip } = await import("../../../lambdas/build.js");
+  return buildLeaseLambdaZip();
+}
+
+/** `ANNEX_SETUP`: creates or updates the per-account setup stack (waits for it). */
+export function setupCommand(context: AnnexCommandContext): AsyncCommand {
+  return classAdCommand({
+    name: "ANNEX_SETUP",
+    codec: context.codec,
+    validate: validateSetup,
+    run: async (request) => {
+      try {
+        const runtime = await context.runtime.get();
+        const zipPath = request.leaseFunctionZip ?? runtime.leaseFunctionZipPath;
+        const region = request.region ?? runtime.defaults.region;
+        const result = await runtime.ops.setup({
+          region,
+          ...(zipPath === undefined
+            ? { leaseFunctionZip: await bundledLeaseZip() }
+            : { leaseFunctionZipPath: zipPath }),
+        });
+        return {
+          ok: true,
+          ad: built(
+            resultAd({
+              StackName: result.stackName,
+              StackId: result.stackId,
+              StackStatus: result.stackStatus,
+              Outcome: result.outcome,
+              Region: region,
+              TokenBucket: result.outputs.tokenBucket,
+              LeaseFunctionArn: result.outputs.leaseFunctionArn,
+              CloudFormationRoleArn: result.outputs.cloudFormationRoleArn,
+            }),
+          ),
+        };
+      } catch (error) {
+        return failureOutcome(error);
+      }
+    },
+  });
+}
