@@ -140,13 +140,13 @@ export interface AnnexCommandDeps {
 }
 
 /**
- * The annex commands, from `src/annex/gahp-commands.js` when that module exists: it exports
+ * The annex commands, from `src/cli/annex-commands/index.js` when that module exists: it exports
  * `annexGahpCommands(deps: AnnexCommandDeps): GahpCommand[]`. Loaded after the banner is
  * written; a failure to load is logged and the helper serves the standard commands alone.
  */
 async function loadAnnexCommands(deps: Omit<AnnexCommandDeps, "codec">): Promise<GahpCommand[]> {
   // A computed specifier: the module is optional until the annex engine provides it.
-  const specifier = new URL("../annex/gahp-commands.js", import.meta.url).href;
+  const specifier = new URL("./annex-commands/index.js", import.meta.url).href;
   let module: unknown;
   try {
     module = await import(specifier);
@@ -162,7 +162,7 @@ async function loadAnnexCommands(deps: Omit<AnnexCommandDeps, "codec">): Promise
   }
   const factory = (module as { annexGahpCommands?: unknown }).annexGahpCommands;
   if (typeof factory !== "function") {
-    deps.log("src/annex/gahp-commands.js does not export annexGahpCommands(); no annex commands");
+    deps.log("src/cli/annex-commands/index.js does not export annexGahpCommands(); no annex commands");
     return [];
   }
   const codec = await loadClassAdCodec();
