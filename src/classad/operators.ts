@@ -343,8 +343,8 @@ export function truthiness(v: Value): boolean | null {
 }
 
 /**
- * libclassad's boolean equivalence (IsBooleanValueEquiv), used by matchmaking and
- * countMatches: true, a non-zero number, or a non-zero relTime; everything else is false.
+ * Whether a value counts as true where libclassad tests a match's Requirements: true, a
+ * non-zero number, or a non-zero relTime; everything else (undefined and error included) is false.
  */
 export function isTrueEquivalent(v: Value): boolean {
   if (v.kind === "relTime") return v.seconds !== 0;

@@ -171,7 +171,8 @@ export const inEachContext: BuiltinFunction = (ev, args, scope, name) => {
     if (item.kind !== "classad") return ERROR;
     const r = ev.evaluateIn(expr, item.ad);
     if (count) {
-      if (isTrueEquivalent(r)) matches++;
+      // Unlike a match's Requirements, a relTime does not count here (pinned against libclassad).
+      if (r.kind !== "relTime" && isTrueEquivalent(r)) matches++;
     } else results.push(literalOf(r));
   }
   return count ? integerValue(matches) : { kind: "list", items: results, scope, built: true };
