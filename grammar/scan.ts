@@ -227,37 +227,35 @@ export function scanQuotedNew(text: string, offset: number, quote: number): Quot
 }
 
 /**
- * Scans an old-syntax string literal (the `condor_q -long` form). Backslash is not an escape,
- * except that `\"` is a literal quote when more text follows on the line; a `\"` at the end of
- * the line (or input) is a backslash followed by the closing quote.
+ * Scans an old-syntax quoted literal (`"…"` string, or `'…'` name with `quote` 39), as libclassad's
+ * tokenizeStringOld does: backslash is not an escape, except that a backslash right before the
+ * quote makes the quote literal when more text follows; a `\"` at the end of the line (or input)
+ * is a backslash followed by the closing quote. No concatenation of adjacent literals.
  */
-export function scanStringOld(text: string, offset: number): QuotedScan | null {
-  if (text.charCodeAt(offset) !== 34) return null;
+export function scanStringOld(text: string, offset: number, quote = 34): QuotedScan | null {
+  if (text.charCodeAt(offset) !== quote) return null;
   const n = text.length;
   let i = offset + 1;
   let value = "";
   let runStart = i;
   for (;;) {
-    if (i >= n || text.charCodeAt(i) === 10) {
+    if (i >= n) {
       reportProblem({
         offset,
         length: i - offset,
-        message: "unterminated string literal",
-        expected: ["'\"'"],
+        message: `unterminated ${quote === 34 ? "string literal" : "quoted name"}`,
+        expected: [quote === 34 ? "'\"'" : '"\'"'],
       });
       return { value: value + bytesOf(text.slice(runStart, i)), end: i };
     }
     const c = text.charCodeAt(i);
-    if (c === 34) break;
-    if (c === C_BACKSLASH && text.charCodeAt(i + 1) === 34) {
-      const after = text.charCodeAt(i + 2);
-      const atLineEnd =
-        i + 2 >= n || after === 10 || (after === 13 && (i + 3 >= n || text.charCodeAt(i + 3) === 10));
-      if (atLineEnd) {
+    if (c === quote) break;
+    if (c === C_BACKSLASH && text.charCodeAt(i + 1) === quote) {
+      if (i + 2 >= n || text.charCodeAt(i + 2) === 10) {
         i++; // the backslash is literal; the quote closes
         break;
       }
-      value += `${bytesOf(text.slice(runStart, i))}"`;
+      value += bytesOf(text.slice(runStart, i)) + String.fromCharCode(quote);
       i += 2;
       runStart = i;
       continue;

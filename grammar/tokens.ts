@@ -133,6 +133,16 @@ export const QuotedIdentifier = createToken({
   label: "quoted name",
 });
 
+/** An old-syntax quoted name (no escapes, as old-syntax strings). */
+export const QuotedIdentifierOld = createToken({
+  name: "QuotedIdentifierOld",
+  pattern: (text: string, offset: number) => quotedMatch(scanStringOld(text, offset, 39), text, offset),
+  start_chars_hint: ["'"],
+  line_breaks: true,
+  categories: [NameToken],
+  label: "quoted name",
+});
+
 /** A new-syntax string literal (C-like escapes, adjacent literals concatenated). */
 export const StringNew = createToken({
   name: "StringNew",
@@ -148,7 +158,7 @@ export const StringOld = createToken({
   name: "StringOld",
   pattern: (text: string, offset: number) => quotedMatch(scanStringOld(text, offset), text, offset),
   start_chars_hint: ['"'],
-  line_breaks: false,
+  line_breaks: true,
   categories: [LiteralToken, StringLiteral],
   label: "string",
 });
@@ -295,6 +305,7 @@ for (const t of [
   ErrorKeyword,
   Identifier,
   QuotedIdentifier,
+  QuotedIdentifierOld,
   Dot,
   RBracket,
   RParen,
@@ -303,15 +314,15 @@ for (const t of [
   valueEnders.add(t);
 }
 
-/** Tokens common to both syntaxes, in match order (string token inserted per syntax). */
-function tokensWith(stringToken: TokenType): TokenType[] {
+/** Tokens common to both syntaxes, in match order (quoted tokens inserted per syntax). */
+function tokensWith(stringToken: TokenType, quotedName: TokenType): TokenType[] {
   return [
     WhiteSpace,
     LineComment,
     BlockComment,
     InvalidToken,
     stringToken,
-    QuotedIdentifier,
+    quotedName,
     Real,
     Integer,
     True,
@@ -361,14 +372,15 @@ function tokensWith(stringToken: TokenType): TokenType[] {
 }
 
 /** Token order for the new syntax lexer. */
-export const newSyntaxTokens: TokenType[] = tokensWith(StringNew);
+export const newSyntaxTokens: TokenType[] = tokensWith(StringNew, QuotedIdentifier);
 /** Token order for the old (long-form) syntax lexer. */
-export const oldSyntaxTokens: TokenType[] = tokensWith(StringOld);
+export const oldSyntaxTokens: TokenType[] = tokensWith(StringOld, QuotedIdentifierOld);
 
 /** Every token type, categories included: the parser's vocabulary. */
 export const allTokens: TokenType[] = [
-  ...tokensWith(StringNew),
+  ...tokensWith(StringNew, QuotedIdentifier),
   StringOld,
+  QuotedIdentifierOld,
   LiteralToken,
   StringLiteral,
   NameToken,

@@ -70,7 +70,9 @@ export function integerFromImage(image: string): bigint {
 
 /** The name (byte string) carried by an identifier or quoted-name token. */
 export function nameOf(tok: IToken): string {
-  if (tok.tokenType === T.QuotedIdentifier) return (tok.payload as T.QuotedPayload).value;
+  if (tok.tokenType === T.QuotedIdentifier || tok.tokenType === T.QuotedIdentifierOld) {
+    return (tok.payload as T.QuotedPayload).value;
+  }
   return tok.image;
 }
 

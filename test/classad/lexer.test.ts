@@ -12,10 +12,10 @@ describe("ClassAd lexer (token table)", () => {
           oldSemantics: c.oldSemantics ?? false,
           oldSyntax: c.oldSyntax ?? false,
         });
-        expect(r.errors).toEqual([]);
+        if (!c.lexOnly) expect(r.errors).toEqual([]);
         expect(r.tokens.map((t) => `${t.tokenType.name}:${t.image}`).join(" ")).toBe(c.tokens);
         const parsed = parseExpression(c.input, c);
-        if (!parsed.ok)
+        if (!parsed.ok && !c.lexOnly)
           expect(parsed.error.message).not.toMatch(/illegal|malformed|unterminated|NUL|leading zero/);
       });
     } else {

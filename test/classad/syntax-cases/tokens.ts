@@ -9,6 +9,8 @@ export interface TokenCase {
   error?: string;
   oldSemantics?: boolean;
   oldSyntax?: boolean;
+  /** Only the token stream is checked (the input has other lexical problems). */
+  lexOnly?: boolean;
 }
 
 export const tokenCases: TokenCase[] = [
@@ -139,4 +141,8 @@ export const tokenCases: TokenCase[] = [
   { input: '"a\\tb"', tokens: 'StringOld:"a\\tb"', oldSyntax: true },
   { input: '"C:\\path\\"', tokens: 'StringOld:"C:\\path\\"', oldSyntax: true },
   { input: '"x\\"y"', tokens: 'StringOld:"x\\"y"', oldSyntax: true },
+  { input: "'a\\tb'", tokens: "QuotedIdentifierOld:'a\\tb'", oldSyntax: true },
+  { input: '"a" "b"', tokens: 'StringOld:"a" StringOld:"b"', oldSyntax: true },
+  { input: '"a\nb"', tokens: 'StringOld:"a\nb"', oldSyntax: true },
+  { input: '"a\\"\nb"', tokens: 'StringOld:"a\\" Identifier:b StringOld:"', oldSyntax: true, lexOnly: true },
 ];
