@@ -11,6 +11,11 @@
  * | `-annex-name N -slots S …`                | `create --name N --count S --spot …`      |
  * | `-annex-name N -duration H` (no count)    | `extend --name N --duration H`            |
  * | `-delete -annex-name N` (ours)            | `delete --name N`                         |
+ *
+ * `-duration` is the hard deadline of a new annex (MaxHours) or the hours added by extend;
+ * `-idle` the idle shutdown in hours; `-request-id` becomes the `hpc_annex_request_id` tag.
+ * Security groups, key names, user data and config directories are refused with the reason
+ * (the annex's own security group, bootstrap and configuration replace them).
  */
 
 /** Classic option → our long option, for options that take one value. */
@@ -25,14 +30,7 @@ const VALUE_OPTIONS: ReadonlyMap<string, string> = new Map([
   ["-owner", "--owner"],
   ["-aws-on-demand-instance-type", "--instance-type"],
   ["-aws-on-demand-ami-id", "--image"],
-  ["-aws-on-demand-security-group-ids", "--security-groups"],
-  ["-aws-on-demand-key-name", "--key-name"],
-  ["-aws-user-data", "--user-data"],
-  ["-aws-user-data-file", "--user-data-file"],
-  ["-aws-default-user-data", "--user-data"],
-  ["-aws-default-user-data-file", "--user-data-file"],
   ["-request-id", "--request-id"],
-  ["-config-dir", "--config-dir"],
 ]);
 
 /** Classic flags (no value) → our flags. */
@@ -47,7 +45,18 @@ const FLAG_OPTIONS: ReadonlyMap<string, string> = new Map([
 const ACTIONS = new Set(["-setup", "-check-setup", "-status", "-delete"]);
 
 /** Classic options we know of but do not support, with the reason shown to the user. */
+const NO_INGRESS =
+  "annex instances get a security group with no ingress (they connect out to the pool) and no SSH key; use Subnets to place them";
+const BOOTSTRAP_IS_USER_DATA =
+  "the instance bootstrap is the user data (it fetches the pool token and writes the HTCondor configuration); see condor-config/annex-instance";
 const UNSUPPORTED: ReadonlyMap<string, string> = new Map([
+  ["-aws-on-demand-security-group-ids", NO_INGRESS],
+  ["-aws-on-demand-key-name", NO_INGRESS],
+  ["-aws-user-data", BOOTSTRAP_IS_USER_DATA],
+  ["-aws-user-data-file", BOOTSTRAP_IS_USER_DATA],
+  ["-aws-default-user-data", BOOTSTRAP_IS_USER_DATA],
+  ["-aws-default-user-data-file", BOOTSTRAP_IS_USER_DATA],
+  ["-config-dir", BOOTSTRAP_IS_USER_DATA],
   [
     "-aws-spot-fleet-config-file",
     "Spot Fleet requests are replaced by an AutoScaling group: use -slots or Spot = true",
@@ -85,6 +94,13 @@ export function translateClassic(args: readonly string[]): ClassicTranslation {
     if (unsupported) return { ok: false, message: `${arg} is not supported: ${unsupported}` };
     if (ACTIONS.has(arg)) {
       actions.add(arg);
+      const next = args[i + 1];
+      if (arg === "-setup" && next !== undefined && !next.startsWith("-")) {
+        return {
+          ok: false,
+          message: `-setup ${next} …: key files are not supported; credentials come from AWS's standard chain (AWS_PROFILE, instance role, …)`,
+        };
+      }
       continue;
     }
     const flag = FLAG_OPTIONS.get(arg);
