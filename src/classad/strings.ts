@@ -118,7 +118,6 @@ export function isCSpace(code: number): boolean {
 export function strtod(text: string): { value: number; consumed: number } {
   let i = 0;
   while (i < text.length && isCSpace(text.charCodeAt(i))) i++;
-  const start = i;
   let sign = 1;
   if (text[i] === "+" || text[i] === "-") {
     if (text[i] === "-") sign = -1;
@@ -151,6 +150,5 @@ export function strtod(text: string): { value: number; consumed: number } {
   }
   const dec = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/.exec(text.slice(i));
   if (!dec) return { value: 0, consumed: 0 };
-  void start;
   return { value: sign * Number(dec[0]), consumed: i + dec[0].length };
 }

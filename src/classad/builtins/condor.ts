@@ -5,11 +5,9 @@ import {
   bigintFromNumber,
   booleanValue,
   ERROR,
-  FALSE,
   integerValue,
   realValue,
   stringValue,
-  TRUE,
   UNDEFINED,
   type Value,
 } from "../value.js";
@@ -319,5 +317,3 @@ export const mergeEnvironment: BuiltinFunction = (ev, args, scope) => {
   }
   return stringValue(envV2Text([...merged.entries()]));
 };
-
-export { FALSE, TRUE };

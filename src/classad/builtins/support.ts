@@ -4,7 +4,7 @@ import type { Evaluator } from "../evaluate.js";
 import { formatRealExponent, strtod } from "../strings.js";
 import { formatAbsTime, formatRelTime } from "../time.js";
 import { unparse } from "../unparse.js";
-import { ERROR, UNDEFINED, type Value } from "../value.js";
+import type { Value } from "../value.js";
 import { exprFromValue } from "../value-to-expr.js";
 
 /**
@@ -93,5 +93,3 @@ export function numberFrom(v: Value): { int: boolean; value: number; big?: bigin
 export function arity(args: readonly Expr[], min: number, max = min): boolean {
   return args.length >= min && args.length <= max;
 }
-
-export { ERROR, UNDEFINED };

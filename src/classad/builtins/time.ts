@@ -2,7 +2,7 @@ import type { Expr } from "../ast.js";
 import { ClassAd } from "../classad.js";
 import { strtod } from "../strings.js";
 import { localOffsetAt } from "../time.js";
-import { bigintFromNumber, ERROR, integerValue, realValue, stringValue } from "../value.js";
+import { bigintFromNumber, ERROR, integerValue, stringValue } from "../value.js";
 import type { BuiltinFunction } from "./support.js";
 
 /** `time()`: seconds since the epoch, an integer. */
@@ -298,5 +298,3 @@ export const interval: BuiltinFunction = (ev, args, scope) => {
   else out = String(secs);
   return stringValue(sign + out);
 };
-
-export { realValue };
