@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CfnTemplate, renderAnnexStack, renderSetupStack, templateBody } from "../../templates/index.js";
 import { ensureCheckov, pinnedCheckovVersion } from "../support/checkov-env.js";
-import { annexVariants, setupVariants } from "../templates/variants.js";
+import { annexVariants, baseAnnex, setupVariants } from "../templates/variants.js";
 
 interface CheckResult {
   readonly check_id: string;
