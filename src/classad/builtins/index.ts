@@ -77,6 +77,7 @@ const TABLE: ReadonlyMap<string, BuiltinFunction> = new Map<string, BuiltinFunct
   ["ifthenelse", meta.ifThenElse],
   ["eval", meta.evalString],
   ["debug", meta.debug],
+  ["unresolved", meta.unresolved],
   // HTCondor-only (compat layer).
   ["stringlistsize", condor.stringListSize],
   ["stringlistsum", condor.stringListSummarize],
@@ -97,6 +98,8 @@ const TABLE: ReadonlyMap<string, BuiltinFunction> = new Map<string, BuiltinFunct
   ["argstolist", condor.argsToList],
   ["envv1tov2", condor.envV1ToV2],
   ["mergeenvironment", condor.mergeEnvironment],
+  ["userhome", meta.userHome],
+  ["usermap", meta.userMap],
 ]);
 
 /** The implementation of a builtin function (case-insensitive name), or undefined. */

@@ -1,7 +1,12 @@
+import { readFileSync } from "node:fs";
+import type { Expr } from "../ast.js";
+import type { ClassAd } from "../classad.js";
 import { truthiness } from "../operators.js";
 import { parseExpression } from "../parse.js";
+import { compareBytesIgnoringCase } from "../strings.js";
 import { unparse as unparseExpr } from "../unparse.js";
-import { ERROR, stringValue } from "../value.js";
+import { booleanValue, ERROR, stringValue, UNDEFINED } from "../value.js";
+import { compileRegex } from "./strings.js";
 import { type BuiltinFunction, stringOf } from "./support.js";
 
 /** `ifThenElse(c, a, b)`: lazy, with the ternary's rules for the condition. */
@@ -42,4 +47,127 @@ export const debug: BuiltinFunction = (ev, args, scope) => {
   const [arg] = args;
   if (args.length !== 1 || arg === undefined) return ERROR;
   return ev.evaluateIn(arg, scope);
+};
+
+/** Names an expression refers to that resolve nowhere (libclassad's external references). */
+function externalReferences(
+  ev: Parameters<BuiltinFunction>[0],
+  expr: Expr,
+  scope: ClassAd | null,
+  seen: Set<Expr>,
+  out: Map<string, string>,
+): void {
+  const add = (name: string) => {
+    const key = name.toLowerCase();
+    if (!out.has(key)) out.set(key, name);
+  };
+  const follow = (name: string) => {
+    const found = ev.lookupInScope(scope, name);
+    if (found === null) add(name);
+    else if ("expr" in found && !seen.has(found.expr)) {
+      seen.add(found.expr);
+      externalReferences(ev, found.expr, found.scope, seen, out);
+    }
+  };
+  switch (expr.kind) {
+    case "literal":
+      return;
+    case "attr":
+      if (!expr.absolute) follow(expr.name);
+      return;
+    case "select": {
+      if (expr.base.kind === "attr" && !expr.base.absolute) {
+        const base = expr.base.name.toLowerCase();
+        if (base === "target" || base === "other") return add(expr.name);
+        if (base === "my" || base === "self") return follow(expr.name);
+        if (ev.lookupInScope(scope, expr.base.name) === null) return add(`${expr.base.name}.${expr.name}`);
+      }
+      return externalReferences(ev, expr.base, scope, seen, out);
+    }
+    case "subscript":
+      externalReferences(ev, expr.base, scope, seen, out);
+      return externalReferences(ev, expr.index, scope, seen, out);
+    case "unary":
+      return externalReferences(ev, expr.operand, scope, seen, out);
+    case "binary":
+      externalReferences(ev, expr.left, scope, seen, out);
+      return externalReferences(ev, expr.right, scope, seen, out);
+    case "ternary":
+      externalReferences(ev, expr.cond, scope, seen, out);
+      externalReferences(ev, expr.then, scope, seen, out);
+      return externalReferences(ev, expr.otherwise, scope, seen, out);
+    case "paren":
+      return externalReferences(ev, expr.inner, scope, seen, out);
+    case "call":
+      for (const a of expr.args) externalReferences(ev, a, scope, seen, out);
+      return;
+    case "list":
+      for (const item of expr.items) externalReferences(ev, item, scope, seen, out);
+      return;
+    case "record":
+      return;
+  }
+}
+
+/**
+ * `unresolved(attr [, regex])`: the comma-separated, case-insensitively sorted names the
+ * attribute depends on (following its internal references) that resolve nowhere; with a regex,
+ * whether any of them matches it.
+ */
+export const unresolved: BuiltinFunction = (ev, args, scope) => {
+  const [arg, patternArg] = args;
+  if (args.length < 1 || args.length > 2 || arg === undefined || arg.kind !== "attr") return ERROR;
+  const found = ev.lookupInScope(scope, arg.name);
+  if (found === null || !("expr" in found)) return UNDEFINED;
+  const out = new Map<string, string>();
+  externalReferences(ev, found.expr, found.scope, new Set([found.expr]), out);
+  const names = [...out.values()].sort((a, b) => compareBytesIgnoringCase(a, b));
+  if (patternArg === undefined) return stringValue(names.join(","));
+  const pattern = ev.evaluateIn(patternArg, scope);
+  if (pattern.kind !== "string") return ERROR;
+  const re = compileRegex(pattern.value, "");
+  if (re === null) return ERROR;
+  return booleanValue(names.some((n) => re.test(n)));
+};
+
+/** Home directories from the password database (/etc/passwd), read once. */
+let passwdHomes: Map<string, string> | null = null;
+
+function homeOf(user: string): string | undefined {
+  if (passwdHomes === null) {
+    passwdHomes = new Map();
+    try {
+      for (const line of readFileSync("/etc/passwd", "latin1").split("\n")) {
+        const fields = line.split(":");
+        const [name] = fields;
+        const home = fields[5];
+        if (name && home !== undefined && !passwdHomes.has(name)) passwdHomes.set(name, home);
+      }
+    } catch {
+      // No password database: every lookup falls back to the default.
+    }
+  }
+  return passwdHomes.get(user);
+}
+
+/** `userHome(user [, default])`: the user's home directory on this host, else the default. */
+export const userHome: BuiltinFunction = (ev, args, scope) => {
+  const [userArg, defaultArg] = args;
+  if (args.length < 1 || args.length > 2 || userArg === undefined) return ERROR;
+  const user = ev.evaluateIn(userArg, scope);
+  const fallback = defaultArg === undefined ? UNDEFINED : ev.evaluateIn(defaultArg, scope);
+  if (user.kind === "undefined") return fallback;
+  if (user.kind !== "string") return ERROR;
+  const home = homeOf(user.value);
+  return home === undefined ? fallback : stringValue(home);
+};
+
+/**
+ * `userMap(map, input [, preferred [, default]])`: HTCondor's CLASSAD_USER_MAP lookups. No user
+ * maps are configured here, so the result is the default argument, or undefined.
+ */
+export const userMap: BuiltinFunction = (ev, args, scope) => {
+  if (args.length < 2 || args.length > 4) return ERROR;
+  const defaultArg = args[3];
+  return defaultArg === undefined ? UNDEFINED : ev.evaluateIn(defaultArg, scope);
 };
