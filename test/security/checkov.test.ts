@@ -86,9 +86,7 @@ describe("checkov on every rendered template", () => {
 
   it("would catch a finding: an instance metadata service without tokens fails CKV_AWS_79", async () => {
     const checkov = await ensureCheckov();
-    const template = renderAnnexStack(
-      annexVariants()[0]?.params ?? setupVariants()[0]?.params ?? ({} as never),
-    );
+    const template = renderAnnexStack(baseAnnex);
     const text = templateBody(template).replace('"HttpTokens":"required"', '"HttpTokens":"optional"');
     expect(text).toContain('"HttpTokens":"optional"');
     const file = join(dir, "imds-v1.json");
