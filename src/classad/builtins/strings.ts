@@ -41,9 +41,10 @@ export const join: BuiltinFunction = (ev, args, scope) => {
     if (values.length === 2 && second?.kind === "list") items = listItems(ev, second);
     else items = values.slice(1);
   }
-  // A missing (undefined) separator with nothing to join leaves the result undefined.
-  if (values.length > 1 && first.kind === "undefined" && items.every((i) => i.kind === "undefined"))
-    return UNDEFINED;
+  // Undefined when every item is undefined (and there is at least one), or when an undefined
+  // separator has nothing to join (pinned against libclassad).
+  if (items.length > 0 && items.every((i) => i.kind === "undefined")) return UNDEFINED;
+  if (items.length === 0 && values.length > 1 && first.kind === "undefined") return UNDEFINED;
   const parts: string[] = [];
   for (const item of items) {
     if (item.kind === "undefined") continue;
