@@ -34,6 +34,6 @@ describe("instanceTypeInfoFrom", () => {
   });
 
   it("refuses a description without CPUs or memory", () => {
-    expect(instanceTypeInfoFrom({ InstanceType: "x.large" })).toBeUndefined();
+    expect(instanceTypeInfoFrom({ InstanceType: "m6i.large" })).toBeUndefined();
   });
 });
