@@ -118,6 +118,8 @@ export class OldAdAssembler {
   private lineNumber = 0;
   private readonly fast: boolean;
   private readonly inputIsBytes: boolean;
+  /** Parsed non-literal values by their text, shared between ads of this stream. */
+  private readonly expressionCache = new Map<string, Expr>();
 
   constructor(private readonly options: OldFormatOptions & { inputIsBytes?: boolean } = {}) {
     this.fast = !options.fullGrammarOnly;
@@ -177,7 +179,19 @@ export class OldAdAssembler {
       this.ad.set(name, literal);
       return null;
     }
-    const parsed = parseOldValue(text.slice(valueStart, valueEnd), this.options);
+    const valueText = text.slice(valueStart, valueEnd);
+    // Identical expressions recur from ad to ad (one cluster's Requirements, Rank, policy
+    // expressions); like libclassad's expression cache, ads share one immutable tree.
+    const shared = this.fast ? this.expressionCache.get(valueText) : undefined;
+    if (shared !== undefined) {
+      this.ad.set(name, shared);
+      return null;
+    }
+    const parsed = parseOldValue(valueText, this.options);
+    if (parsed.ok && this.fast) {
+      if (this.expressionCache.size >= EXPRESSION_CACHE_LIMIT) this.expressionCache.clear();
+      this.expressionCache.set(valueText, parsed.value);
+    }
     if (!parsed.ok) {
       this.error = parsed.error.locatedIn({
         adIndex: this.adIndex,
@@ -207,6 +221,9 @@ export class OldAdAssembler {
     return { ok: true, value: ad };
   }
 }
+
+/** Entries of the per-stream expression cache before it is emptied (bounds memory). */
+const EXPRESSION_CACHE_LIMIT = 4096;
 
 function isWhite(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
