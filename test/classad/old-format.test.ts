@@ -138,6 +138,25 @@ describe("long-form ads", () => {
   });
 });
 
+describe("expression sharing", () => {
+  it("gives ads of one stream the same immutable tree for identical expression text", () => {
+    const rs = parseOldAdsFromText("R = a + 1\nS = 1\n\nR = a + 1\nS = 1\n");
+    const [x, y] = rs.map((r) => (r.ok ? r.value : null));
+    expect(x?.get("R")).toBe(y?.get("R"));
+    expect(x?.get("R")).toEqual({
+      kind: "binary",
+      op: "+",
+      left: { kind: "attr", name: "a", absolute: false },
+      right: { kind: "literal", value: { type: "integer", value: 1n } },
+    });
+  });
+
+  it("never caches a failed value", () => {
+    const rs = parseOldAdsFromText("R = (1\n\nR = (1\n");
+    expect(rs.map((r) => r.ok)).toEqual([false, false]);
+  });
+});
+
 describe("incremental reading", () => {
   const text = 'A = 1\nB = "two"\n\nA = 3\nC = [x = 1]\n\n';
 
