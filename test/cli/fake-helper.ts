@@ -54,6 +54,7 @@ export function fakeCli(handlers: Partial<Record<AnnexCommandName, FakeHandler>>
   let stdout = "";
   let stderr = "";
   let helpersStarted = 0;
+  const liveServers: PassThrough[] = [];
   const commands: GahpCommand[] = Object.entries(handlers).map(([name, handler]) =>
     classAdCommand<ClassAd, ClassAd>({
       name,
@@ -86,12 +87,21 @@ export function fakeCli(handlers: Partial<Record<AnnexCommandName, FakeHandler>>
     toServer.on("data", (chunk: Buffer) => server.receive(chunk));
     toServer.on("end", () => void server.end());
     server.start();
+    liveServers.push(toClient);
     return AnnexHelper.connect(toClient, toServer);
   };
   const ctx: CliContext = {
     io: {
-      stdout: { write: (text) => void (stdout += text) },
-      stderr: { write: (text) => void (stderr += text) },
+      stdout: {
+        write: (text) => {
+          stdout += text;
+        },
+      },
+      stderr: {
+        write: (text) => {
+          stderr += text;
+        },
+      },
       stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
       stdinIsTTY: options.stdinIsTTY ?? false,
       stderrIsTTY: options.stderrIsTTY ?? false,
@@ -99,7 +109,7 @@ export function fakeCli(handlers: Partial<Record<AnnexCommandName, FakeHandler>>
     knobs: new StaticKnobs({ COLLECTOR_HOST: "cm.example.org:9618", ...(options.knobs ?? {}) }),
     env: options.env ?? {},
     startHelper,
-    now: () => options.now ?? Date.UTC(2026, 10, 26, 9, 0, 0),
+    now: () => options.now ?? Date.now(),
   };
   return {
     ctx,
@@ -107,5 +117,9 @@ export function fakeCli(handlers: Partial<Record<AnnexCommandName, FakeHandler>>
     stdout: () => stdout,
     stderr: () => stderr,
     helpersStarted: () => helpersStarted,
+    /** Makes every running helper vanish (its output ends, as when the process dies). */
+    killHelpers: () => {
+      for (const stream of liveServers.splice(0)) stream.end();
+    },
   };
 }

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { RecordExpr } from "../../classad/ast.js";
 import type { ClassAd } from "../../classad/classad.js";
 import { unparse } from "../../classad/unparse.js";
-import type { AnnexHelper } from "../annex-helper.js";
+import type { AnnexHelper, AnnexResult } from "../annex-helper.js";
 import { type CliContext, printJson } from "../cli-context.js";
 import { CliError, EXIT, usageError } from "../exit-codes.js";
 import { DEFAULT_MAX_LOG_BYTES, HTCondorLog } from "../log-file.js";
@@ -82,7 +82,7 @@ export async function watchSettings(ctx: CliContext, flags: WatchFlags): Promise
     queueCommand,
     timing: {
       intervalMs: intervalS * 1000,
-      queryTimeoutMs: timeoutS * 1000 + 5000,
+      queryTimeoutMs: timeoutS * 1000,
       staleAfterMs: staleS * 1000,
     },
     logPath: flags.log ?? (logKnob === "" ? undefined : logKnob),
@@ -201,12 +201,19 @@ export async function runWatch(
   const loop = new WatchLoop<ClassAd>(
     {
       readQueue: () =>
-        readQueue(settings.queueCommand, { timeoutMs: settings.timing.queryTimeoutMs - 5000, env: ctx.env }),
+        readQueue(settings.queueCommand, { timeoutMs: settings.timing.queryTimeoutMs, env: ctx.env }),
       send: async (snapshot) => {
+        const argument = jobsArgument(snapshot, settings.dryRun);
         const helper = await helpers.get();
-        const result = await helper.callText("ANNEX_JOBS", jobsArgument(snapshot, settings.dryRun), {
-          timeoutMs: 5 * 60_000,
-        });
+        let result: AnnexResult;
+        try {
+          result = await helper.callText("ANNEX_JOBS", argument, { timeoutMs: 5 * 60_000 });
+        } catch (error) {
+          if (helper.alive) throw error;
+          // The helper died under this call: start a new one and send the snapshot again.
+          log(`annex-gahp died (${error instanceof Error ? error.message : String(error)})`);
+          result = await (await helpers.get()).callText("ANNEX_JOBS", argument, { timeoutMs: 5 * 60_000 });
+        }
         lastResult = result.plain;
         for (const line of describeJobsResult(result.plain)) log(line);
       },
@@ -214,7 +221,8 @@ export async function runWatch(
       now: ctx.now,
       sleep,
     },
-    settings.timing,
+    // readQueue kills the query at its timeout; the loop's own limit is only a backstop.
+    { ...settings.timing, queryTimeoutMs: settings.timing.queryTimeoutMs + 5000 },
   );
   log(
     `condor-annex watch starting: every ${settings.timing.intervalMs / 1000} s, query: ${settings.queueCommand}` +
