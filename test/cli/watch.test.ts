@@ -3,7 +3,6 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ClassAd } from "../../src/classad/classad.js";
 import { formatOldAds } from "../../src/classad/old-format.js";
 import { describeJobsResult, runWatch, type WatchSettings } from "../../src/cli/commands/watch.js";
 import { runCli } from "../../src/cli/condor-annex.js";
@@ -276,4 +275,3 @@ describe("condor-annex watch", { timeout: 30_000 }, () => {
   });
 });
 
-export type { ClassAd };
