@@ -274,4 +274,3 @@ describe("condor-annex watch", { timeout: 30_000 }, () => {
     expect(cli.calls[0]?.argument.DryRun).toBe(true);
   });
 });
-
