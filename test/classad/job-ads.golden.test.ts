@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ClassAd } from "../../src/classad/classad.js";
 import { formatJsonAds, parseJsonAds } from "../../src/classad/json.js";
 import { formatOldAds, parseOldAds, parseOldAdsFromText } from "../../src/classad/old-format.js";
@@ -8,6 +8,9 @@ import { parseClassAd } from "../../src/classad/parse.js";
 import { unparse } from "../../src/classad/unparse.js";
 import { generateJobAds } from "../support/job-ads.js";
 import { sexpr } from "./syntax-cases/sexpr.js";
+
+// Property and corpus tests: generous timeouts so a busy machine does not fail them.
+vi.setConfig({ testTimeout: 120_000 });
 
 const GOLDEN = new URL("./golden/condor_q-long.txt", import.meta.url);
 const dump = readFileSync(GOLDEN).toString("latin1");

@@ -4,13 +4,16 @@
  * grammar rejects. Differential tests over generated, mutated and real-looking values.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { formatOldAds, parseOldAdsFromText } from "../../src/classad/old-format.js";
 import { parseExpression } from "../../src/classad/parse.js";
 import { parseOldExpressionFast } from "../../src/classad/parse-fast.js";
 import { unparseOld } from "../../src/classad/unparse.js";
 import { generateJobAds } from "../support/job-ads.js";
 import { expression } from "./arbitrary-ast.js";
+
+// Property and corpus tests: generous timeouts so a busy machine does not fail them.
+vi.setConfig({ testTimeout: 120_000 });
 
 const runs = Number(process.env.ANNEX_PROPERTY_RUNS ?? 500);
 

@@ -1,11 +1,14 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Expr } from "../../src/classad/ast.js";
 import { formatJsonAd, parseJsonValue } from "../../src/classad/json.js";
 import { formatOldAd, parseOldClassAd } from "../../src/classad/old-format.js";
 import { parseExpression } from "../../src/classad/parse.js";
 import { compareCaseInsensitive, unparse, unparseOld } from "../../src/classad/unparse.js";
 import { adRecord, expression, jsonAd } from "./arbitrary-ast.js";
+
+// Property and corpus tests: generous timeouts so a busy machine does not fail them.
+vi.setConfig({ testTimeout: 120_000 });
 
 const runs = Number(process.env.ANNEX_PROPERTY_RUNS ?? 300);
 

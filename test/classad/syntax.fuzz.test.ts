@@ -4,13 +4,16 @@
  * the run count (npm run fuzz).
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ClassAdSyntaxError } from "../../src/classad/errors.js";
 import { parseJsonAds } from "../../src/classad/json.js";
 import { parseOldAdsFromText } from "../../src/classad/old-format.js";
 import { parseClassAd, parseExpression } from "../../src/classad/parse.js";
 import { unparse } from "../../src/classad/unparse.js";
 import { expression } from "./arbitrary-ast.js";
+
+// Property and corpus tests: generous timeouts so a busy machine does not fail them.
+vi.setConfig({ testTimeout: 120_000 });
 
 const runs = Number(process.env.ANNEX_FUZZ_RUNS ?? 500);
 
@@ -121,11 +124,17 @@ function parsesToValue(text: string, limitMs = 2000): void {
 
 describe("the parsers never crash or hang", () => {
   it("on arbitrary text", () => {
-    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 200 }), parsesToValue), { numRuns: runs });
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 200 }), (t) => parsesToValue(t)),
+      { numRuns: runs },
+    );
   });
 
   it("on token soup", () => {
-    fc.assert(fc.property(soup, parsesToValue), { numRuns: runs });
+    fc.assert(
+      fc.property(soup, (t) => parsesToValue(t)),
+      { numRuns: runs },
+    );
   });
 
   it("on mutated printed expressions", () => {
@@ -136,7 +145,10 @@ describe("the parsers never crash or hang", () => {
         const i = s.length === 0 ? 0 : at % s.length;
         return s.slice(0, i) + ins + s.slice(i + del);
       });
-    fc.assert(fc.property(mutated, parsesToValue), { numRuns: runs });
+    fc.assert(
+      fc.property(mutated, (t) => parsesToValue(t)),
+      { numRuns: runs },
+    );
   });
 
   it("on deep nesting (an error value, not a stack overflow)", () => {
