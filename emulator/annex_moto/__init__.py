@@ -3,6 +3,7 @@
 Import and call `install()` before moto serves its first request. It adds:
 - CloudFormation types moto skips (cfn_types),
 - ClientRequestToken idempotency on CreateStack (idempotency),
+- simulated DELETE_FAILED for stacks a test names (delete_failures),
 - bucket policies whose conditional statements are kept but not enforced (s3_policy),
 - a CloudWatch metric-alarm evaluator that publishes to SNS, with history (alarms),
 - a Node.js Lambda executor that needs no Docker (lambda_node) and real SNS events (sns_lambda),
@@ -27,10 +28,11 @@ def install() -> None:
     found = metadata.version("moto")
     if found != EXPECTED_MOTO:
         raise RuntimeError(f"annex_moto patches moto {EXPECTED_MOTO} internals; moto {found} is installed")
-    from . import alarms, cfn_types, idempotency, lambda_node, routes, s3_policy, sns_lambda
+    from . import alarms, cfn_types, delete_failures, idempotency, lambda_node, routes, s3_policy, sns_lambda
 
     cfn_types.install()
     idempotency.install()
+    delete_failures.install()
     s3_policy.install()
     alarms.install()
     lambda_node.install()

@@ -9,6 +9,11 @@ POST /moto-api/ext/alarms/evaluate   body {"advanceSeconds": N} (optional, defau
                                         and run Lambda subscribers before the response. Returns
                                         {"advancedSeconds": N, "alarms": [{alarmName, previousState,
                                         state, changed, values}]}.
+POST /moto-api/ext/cloudformation/fail-next-delete
+                                     body {"stackName": "...", "reason": "..." (optional),
+                                        "region": "us-east-1", "accountId": "123456789012"}: the
+                                        next DeleteStack of that stack ends in DELETE_FAILED with
+                                        every resource kept (see delete_failures.py).
 """
 
 import json
@@ -63,10 +68,34 @@ def evaluate(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, 
     return _json(200, {"advancedSeconds": advance, "alarms": alarms.evaluate_all()})
 
 
+def fail_next_delete(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    from moto.cloudformation.models import cloudformation_backends
+
+    from . import delete_failures
+
+    if request.method != "POST":
+        return _json(405, {"error": "use POST"})
+    try:
+        body = _body(request, headers)
+    except ValueError:
+        return _json(400, {"error": "body must be JSON like {\"stackName\": \"HTCondorAnnex-x\"}"})
+    name = body.get("stackName") if isinstance(body, dict) else None
+    if not isinstance(name, str) or name == "":
+        return _json(400, {"error": f"stackName must be a non-empty string, got {name!r}"})
+    reason = body.get("reason", delete_failures.DEFAULT_REASON)
+    region = body.get("region", "us-east-1")
+    account = body.get("accountId", "123456789012")
+    if not all(isinstance(v, str) and v for v in (reason, region, account)):
+        return _json(400, {"error": "reason, region and accountId must be non-empty strings"})
+    delete_failures.arm(cloudformation_backends[account][region], name, reason)
+    return _json(200, {"armed": name, "reason": reason})
+
+
 ROUTES: dict[str, Handler] = {
     "{0}/moto-api/ext/health$": health,
     "{0}/moto-api/ext/reset$": reset,
     "{0}/moto-api/ext/alarms/evaluate$": evaluate,
+    "{0}/moto-api/ext/cloudformation/fail-next-delete$": fail_next_delete,
 }
 
 
