@@ -1,0 +1,74 @@
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../../src/emulator/python-env.js";
+
+/** Runs `condor-annex demo` as a user would (the built bin) and collects its output. */
+function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(repoRoot, "bin", "condor-annex.js"), "demo"], {
+      cwd: repoRoot,
+      // As on a user's machine: no endpoint of the test harness in the environment.
+      env: Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "AWS_ENDPOINT_URL")),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
+function demoDirs(): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith("condor-annex-demo-"));
+}
+
+describe("condor-annex demo", () => {
+  it("tells the whole story as a timeline, cleans up after itself and exits 0 in under two minutes", async () => {
+    const before = new Set(demoDirs());
+    const { code, stdout, stderr, ms } = await runDemo();
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(120_000);
+    // The story, in order.
+    const milestones = [
+      /emulator +moto \+ annex_moto at http:\/\/127\.0\.0\.1:\d+/,
+      /helper +annex-gahp started and speaking GAHP: \$GahpVersion: /,
+      /setup +stack HTCondorAnnex\S* (CREATE|UPDATE)_COMPLETE/,
+      /queue +alice submits 12 jobs .*\+AnnexRequest = \[ Name = "demo-burst"/,
+      /demand +12 idle \+ 0 running jobs match → target 4 instance\(s\), desired 0 → \d; action create; heartbeat 12 sent/,
+      /aws +stack HTCondorAnnex-demo-burst CREATE_COMPLETE/,
+      /demand +.*action resize/,
+      /aws +group desired 4, 4 instance\(s\) launched/,
+      /lease +CloudWatch evaluates the lease alarm: alarm OK/,
+      /demand +4 idle \+ 8 running jobs match .*heartbeat 12 sent/,
+      /demand +0 idle \+ 4 running jobs match .*heartbeat 4 sent/,
+      /demand +no job asks for demo-burst any more: no heartbeat is sent/,
+      /lease +alarm ALARM → SNS → lease Lambda/,
+      /aws +stack HTCondorAnnex-demo-burst is gone|aws +stack DELETE_COMPLETE/,
+      /Demo finished in \d+\.\d s/,
+    ];
+    let from = 0;
+    for (const milestone of milestones) {
+      const rest = stdout.slice(from);
+      const match = milestone.exec(rest);
+      expect(match, `${milestone} after offset ${from} in:\n${stdout}`).not.toBeNull();
+      from += (match?.index ?? 0) + (match?.[0].length ?? 0);
+    }
+    // Every event line carries a clock time and the time since the start.
+    expect(stdout).toMatch(/^\d\d:\d\d:\d\d +\+\d+\.\ds +emulator /m);
+    // Nothing left behind: the emulator no longer answers, the temporary directory is gone.
+    const endpoint = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+    expect(endpoint).toBeDefined();
+    await expect(fetch(`${endpoint}/moto-api/ext/health`)).rejects.toThrow();
+    expect(demoDirs().filter((name) => !before.has(name))).toEqual([]);
+  }, 180_000);
+});
