@@ -51,7 +51,7 @@ async function runSetup(ctx: CliContext, flags: SetupFlags): Promise<void> {
   if (flags.region !== undefined) argument.Region = flags.region;
   if (flags.leaseFunctionZip !== undefined) argument.LeaseFunctionZip = flags.leaseFunctionZip;
   const progress = new Progress(ctx.io);
-  progress.start(`setting up condor-annex in ${region} (stack HTCondorAnnex-Setup)`);
+  progress.start(`setting up condor-annex in ${region} (stack HTCondorAnnexSetup)`);
   let result: PlainAd;
   try {
     result = await withHelper(ctx, async (helper) => (await helper.call("ANNEX_SETUP", argument)).plain);
@@ -64,7 +64,7 @@ async function runSetup(ctx: CliContext, flags: SetupFlags): Promise<void> {
   }
   const out = ctx.io.stdout;
   out.write(
-    `Setup stack ${read.string(result, "StackName") ?? "HTCondorAnnex-Setup"} ${read.string(result, "Outcome") ?? "done"} ` +
+    `Setup stack ${read.string(result, "StackName") ?? "HTCondorAnnexSetup"} ${read.string(result, "Outcome") ?? "done"} ` +
       `(${read.string(result, "StackStatus") ?? "?"}) in ${read.string(result, "Region") ?? region}.\n`,
   );
   out.write(`  token bucket:       ${read.string(result, "TokenBucket") ?? "?"}\n`);
@@ -141,7 +141,7 @@ async function setupStackCheck(region: string, env: NodeJS.ProcessEnv): Promise<
     return {
       check,
       ok: true,
-      detail: `HTCondorAnnex-Setup in ${region}: bucket ${outputs.tokenBucket}, Lambda ${outputs.leaseFunctionArn}`,
+      detail: `HTCondorAnnexSetup in ${region}: bucket ${outputs.tokenBucket}, Lambda ${outputs.leaseFunctionArn}`,
       status: EXIT.ok,
     };
   } catch (error) {
