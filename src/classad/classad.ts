@@ -1,6 +1,26 @@
 import type { Attribute, Expr, RecordExpr } from "./ast.js";
 
 /**
+ * Lower-cased attribute names by spelling. Ads of one queue repeat the same hundred names, so a
+ * lookup here (no allocation) replaces a `toLowerCase()` per attribute, which allocates a new
+ * string for every CamelCase name and was the largest single cost of reading `condor_q -long`.
+ * Bounded: cleared when it grows past {@link KEY_CACHE_LIMIT} distinct spellings.
+ */
+const keyCache = new Map<string, string>();
+const KEY_CACHE_LIMIT = 16_384;
+
+/** The case-insensitive key of an attribute name. */
+export function attributeKey(name: string): string {
+  let key = keyCache.get(name);
+  if (key === undefined) {
+    key = name.toLowerCase();
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    keyCache.set(name, key);
+  }
+  return key;
+}
+
+/**
  * A ClassAd: attributes with case-insensitive names, each bound to an unevaluated expression,
  * and a lexical parent (the enclosing ad, for nested records). Insertion order is kept, and
  * re-defining a name replaces its expression in place.
@@ -24,22 +44,22 @@ export class ClassAd {
 
   /** Defines or replaces `name` (case-insensitive; the latest spelling is kept). */
   set(name: string, expr: Expr): void {
-    this.byKey.set(name.toLowerCase(), { name, expr });
+    this.byKey.set(attributeKey(name), { name, expr });
   }
 
   /** The expression bound to `name`, case-insensitively, or undefined. */
   get(name: string): Expr | undefined {
-    return this.byKey.get(name.toLowerCase())?.expr;
+    return this.byKey.get(attributeKey(name))?.expr;
   }
 
   /** Whether `name` is defined here (not in a parent). */
   has(name: string): boolean {
-    return this.byKey.has(name.toLowerCase());
+    return this.byKey.has(attributeKey(name));
   }
 
   /** Removes `name`; returns whether it was present. */
   delete(name: string): boolean {
-    return this.byKey.delete(name.toLowerCase());
+    return this.byKey.delete(attributeKey(name));
   }
 
   /** Number of attributes. */

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { Expr } from "../../src/classad/ast.js";
+import { attributeKey, ClassAd } from "../../src/classad/classad.js";
+
+const int = (n: number): Expr => ({ kind: "literal", value: { type: "integer", value: BigInt(n) } });
+
+describe("ClassAd", () => {
+  it("looks names up case-insensitively", () => {
+    const ad = new ClassAd([{ name: "RequestCpus", expr: int(4) }]);
+    expect(ad.get("requestcpus")).toEqual(int(4));
+    expect(ad.has("REQUESTCPUS")).toBe(true);
+    expect(ad.get("RequestMemory")).toBeUndefined();
+  });
+
+  it("replaces a redefined name in place and keeps the latest spelling", () => {
+    const ad = new ClassAd([
+      { name: "a", expr: int(1) },
+      { name: "b", expr: int(2) },
+      { name: "A", expr: int(3) },
+    ]);
+    expect([...ad.attributes()].map((a) => [a.name, a.expr])).toEqual([
+      ["A", int(3)],
+      ["b", int(2)],
+    ]);
+    expect(ad.size).toBe(2);
+  });
+
+  it("deletes case-insensitively", () => {
+    const ad = new ClassAd([{ name: "Owner", expr: int(1) }]);
+    expect(ad.delete("OWNER")).toBe(true);
+    expect(ad.delete("owner")).toBe(false);
+    expect(ad.size).toBe(0);
+  });
+});
+
+describe("attributeKey", () => {
+  it("is the lower-cased name, also after its cache has been cleared many times", () => {
+    for (let i = 0; i < 40_000; i++) expect(attributeKey(`Attr${i}X`)).toBe(`attr${i}x`);
+    expect(attributeKey("ClusterId")).toBe("clusterid");
+  });
+});
