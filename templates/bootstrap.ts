@@ -50,10 +50,14 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", "'\\''")}'`;
 }
 
-/** The START expression: only this annex's jobs (nested AnnexRequest, or HTCondor's TargetAnnexName). */
+/**
+ * The START expression: only this annex's jobs (nested AnnexRequest, or HTCondor's TargetAnnexName).
+ * The request's Name is read with a subscript: a selection (`AnnexRequest.Name`) on a request
+ * without Name would fall back to the job's, or the slot's, own `Name` attribute.
+ */
 export function startExpression(annexName: string, allowedJobOwners?: readonly string[]): string {
   const name = JSON.stringify(annexName);
-  const annexJobs = `(TARGET.AnnexRequest.Name =?= ${name} || TARGET.TargetAnnexName =?= ${name})`;
+  const annexJobs = `(TARGET.AnnexRequest["Name"] =?= ${name} || TARGET.TargetAnnexName =?= ${name})`;
   if (allowedJobOwners === undefined || allowedJobOwners.length === 0) return annexJobs;
   return `${annexJobs} && stringListMember(TARGET.Owner, ${JSON.stringify(allowedJobOwners.join(","))})`;
 }

@@ -211,9 +211,11 @@ describe("bootstrap rendering", () => {
   });
 
   it("restricts START to the annex's jobs, and to the listed owners when given", () => {
-    expect(startExpression("x")).toBe('(TARGET.AnnexRequest.Name =?= "x" || TARGET.TargetAnnexName =?= "x")');
+    expect(startExpression("x")).toBe(
+      '(TARGET.AnnexRequest["Name"] =?= "x" || TARGET.TargetAnnexName =?= "x")',
+    );
     expect(startExpression("x", ["a", "b"])).toBe(
-      '(TARGET.AnnexRequest.Name =?= "x" || TARGET.TargetAnnexName =?= "x") && stringListMember(TARGET.Owner, "a,b")',
+      '(TARGET.AnnexRequest["Name"] =?= "x" || TARGET.TargetAnnexName =?= "x") && stringListMember(TARGET.Owner, "a,b")',
     );
   });
 });
