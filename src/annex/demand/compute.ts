@@ -146,8 +146,9 @@ export function groupJobsByAnnex(
   resolve: RequestResolver,
   existing: ReadonlyMap<string, ExistingAnnex>,
   evaluator: Evaluator = new Evaluator(),
+  /** Validations by request text, kept across snapshots by the caller (requests repeat). */
+  validations: Map<string, RequestValidation> = new Map(),
 ): GroupedJobs {
-  const validations = new Map<string, RequestValidation>();
   const entries = new Map<string, Entry[]>();
   const invalid = new Map<string, { jobId: string; error: string }[]>();
   let ignoredJobs = 0;

@@ -4,7 +4,7 @@ import { Evaluator } from "../../classad/evaluate.js";
 import { annexRequestFromClassAd } from "../classad-request.js";
 import { errorCodeOf } from "../errors.js";
 import type { AnnexOperations } from "../operations.js";
-import type { AnnexDefaults, AnnexStatus, LeaseHeartbeat } from "../types.js";
+import type { AnnexDefaults, AnnexStatus, LeaseHeartbeat, RequestValidation } from "../types.js";
 import { recentScalingActivities, typesFailedForCapacity } from "./capacity-failures.js";
 import {
   type AnnexDemand,
@@ -30,6 +30,9 @@ import { OfferingBlocklist } from "./offering-blocklist.js";
  *
  * State held here is only a cache of AWS (and the blocklist): a restarted helper rebuilds it.
  */
+
+/** Longest stretch of demand computation between two turns of the event loop. */
+const DEMAND_SLICE_MS = 10;
 
 /** Tunables, from knobs (see docs/annex-commands.md). */
 export interface DemandSettings {
@@ -138,6 +141,8 @@ export class DemandController {
   readonly #lastCapacityCheck = new Map<string, number>();
   readonly #latest = new Map<string, AnnexOutcome>();
   readonly #creating = new Set<string>();
+  /** Request validations by request text (the defaults are fixed for the helper's life). */
+  readonly #validations = new Map<string, RequestValidation>();
   #queue: Promise<unknown> = Promise.resolve();
   #beats: { snapshotTime: number; byRegion: Map<string, LeaseHeartbeat[]>; periodMs: number } | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -212,15 +217,16 @@ export class DemandController {
     evaluator: Evaluator,
     force: boolean,
   ): Promise<{ grouped: GroupedJobs; existing: Map<string, KnownAnnex> }> {
+    if (this.#validations.size > 10_000) this.#validations.clear();
     const regions = new Set([this.#defaults.region]);
     let existing = await this.#existing(regions, force);
-    let grouped = groupJobsByAnnex(request.jobs, this.#resolver(), existing, evaluator);
+    let grouped = groupJobsByAnnex(request.jobs, this.#resolver(), existing, evaluator, this.#validations);
     const named = new Set(
       [...grouped.groups.values()].flatMap((group) => (group.reference ? [group.reference.region] : [])),
     );
     if ([...named].some((region) => !regions.has(region))) {
       existing = await this.#existing([...regions, ...named], force);
-      grouped = groupJobsByAnnex(request.jobs, this.#resolver(), existing, evaluator);
+      grouped = groupJobsByAnnex(request.jobs, this.#resolver(), existing, evaluator, this.#validations);
     }
     return { grouped, existing };
   }
@@ -282,15 +288,34 @@ export class DemandController {
     );
   }
 
-  #demands(grouped: GroupedJobs, existing: Map<string, KnownAnnex>, evaluator: Evaluator): AnnexDemand[] {
+  /**
+   * Each annex's demand. Matchmaking is CPU work (a snapshot of thousands of jobs takes a few
+   * hundred milliseconds): it is done in slices with a turn of the event loop between them, so
+   * the helper keeps answering protocol lines at once while it computes.
+   */
+  async #demands(
+    grouped: GroupedJobs,
+    existing: Map<string, KnownAnnex>,
+    evaluator: Evaluator,
+  ): Promise<AnnexDemand[]> {
     const inputs = {
       instanceType: (region: string, type: string) => this.#catalog.get(region, type),
       isBlocked: (region: string, type: string) => this.#blocklist.isBlocked(`${region}/${type}`),
       ramp: this.#settings.ramp,
     };
-    return [...grouped.groups.values()]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((group) => annexDemand(group, existing.get(group.name), inputs, evaluator));
+    const groups = [...grouped.groups.values()].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    const demands: AnnexDemand[] = [];
+    let sliceStart = performance.now();
+    for (const group of groups) {
+      demands.push(annexDemand(group, existing.get(group.name), inputs, evaluator));
+      if (performance.now() - sliceStart > DEMAND_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    return demands;
   }
 
   async #process(request: SnapshotRequest): Promise<SnapshotResult> {
@@ -304,14 +329,14 @@ export class DemandController {
     let { grouped, existing } = await this.#group(request, evaluator, false);
     await this.#loadInstanceTypes(grouped, warnings);
     await this.#checkCapacity(grouped, existing);
-    let demands = this.#demands(grouped, existing, evaluator);
+    let demands = await this.#demands(grouped, existing, evaluator);
     if (!request.dryRun && demands.some((demand) => demand.action === "create")) {
       // Creating on a stale view could adopt an annex made meanwhile and resize it *down* to the
       // count asked for: look again before creating.
       const stateAge = this.#now() - Math.min(...[...this.#states.values()].map((state) => state.at));
       if (stateAge > 0) {
         ({ grouped, existing } = await this.#group(request, evaluator, true));
-        demands = this.#demands(grouped, existing, evaluator);
+        demands = await this.#demands(grouped, existing, evaluator);
       }
     }
 
@@ -470,7 +495,10 @@ export class DemandController {
     }
     for (const [region, list] of beats.byRegion) {
       try {
-        await this.#ops.heartbeat(list, region);
+        const round = await this.#ops.heartbeat(list, region);
+        this.#log(
+          `demand: heartbeat round in ${region}: ${round.annexes} annexes, ${round.putMetricDataCalls} PutMetricData`,
+        );
       } catch (error) {
         this.#log(`demand: heartbeat round in ${region} failed: ${errorMessage(error)}`);
       }

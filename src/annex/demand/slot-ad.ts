@@ -1,15 +1,21 @@
 import { startExpression } from "../../../templates/index.js";
-import type { ClassAd } from "../../classad/classad.js";
-import { parseClassAd } from "../../classad/parse.js";
+import { type Attribute, bytesFromText, type Expr } from "../../classad/ast.js";
+import { ClassAd } from "../../classad/classad.js";
+import { parseExpression } from "../../classad/parse.js";
 import type { InstanceTypeInfo } from "./types.js";
 
 /**
  * The slot ad an annex instance of one type would advertise: what demand matches job
  * Requirements against (real matchmaking, so a job that fits no instance type buys nothing).
- * One partitionable-style whole-machine slot: the machine's CPUs, memory (MiB), GPUs and disk
- * (KiB), `OpSys = "LINUX"`, the architecture, the annex identity (AnnexName, IsAnnex) the
- * bootstrap configures, `HasFileTransfer`, `EC2InstanceType`, and START/Requirements restricted
- * to the annex's jobs (and owners) exactly as the instance's condor_config does.
+ * One whole-machine slot: the machine's CPUs, memory (MiB), GPUs and disk (KiB),
+ * `OpSys = "LINUX"`, the architecture, the annex identity (AnnexName, IsAnnex) the bootstrap
+ * configures, `HasFileTransfer`, `EC2InstanceType`, and START/Requirements restricted to the
+ * annex's jobs (and owners) with the very expression the instance's condor_config gets
+ * (`startExpression` of templates/).
+ *
+ * Built from AST nodes, not text: a snapshot naming 1000 annexes needs 1000 slot ads, and
+ * parsing each would cost about a millisecond. START is parsed once per owner set with a
+ * placeholder name, then the placeholder is replaced; slot ads are cached by annex, type and owners.
  */
 
 /** Root disk assumed when the type has no instance storage: the AL2023 AMI's root volume. */
@@ -22,29 +28,88 @@ export interface SlotAdContext {
   readonly allowedJobOwners?: readonly string[];
 }
 
-/** The slot ad's text (new syntax). */
-export function slotAdText(type: InstanceTypeInfo, context: SlotAdContext): string {
-  const diskKiB = type.diskKiB ?? DEFAULT_ROOT_DISK_GIB * 1024 * 1024;
-  const start = startExpression(context.annexName, context.allowedJobOwners);
-  return [
-    "[",
-    `Cpus = ${type.cpus}; TotalCpus = ${type.cpus};`,
-    `Memory = ${type.memoryMiB}; TotalMemory = ${type.memoryMiB};`,
-    `Gpus = ${type.gpus}; TotalGpus = ${type.gpus};`,
-    `Disk = ${diskKiB}; TotalDisk = ${diskKiB};`,
-    `Arch = ${JSON.stringify(type.arch)}; OpSys = "LINUX";`,
-    `AnnexName = ${JSON.stringify(context.annexName)}; IsAnnex = true;`,
-    "HasFileTransfer = true;",
-    `EC2InstanceType = ${JSON.stringify(type.name)};`,
-    `START = ${start};`,
-    "Requirements = START",
-    "]",
-  ].join(" ");
+const PLACEHOLDER = "condor-annex-slot-ad-placeholder";
+
+const int = (n: number): Expr =>
+  Number.isSafeInteger(n)
+    ? { kind: "literal", value: { type: "integer", value: BigInt(n) } }
+    : { kind: "literal", value: { type: "real", value: n } };
+const str = (s: string): Expr => ({ kind: "literal", value: { type: "string", value: bytesFromText(s) } });
+const bool = (b: boolean): Expr => ({ kind: "literal", value: { type: "boolean", value: b } });
+
+/** A copy of `expr` with every string literal `from` replaced by `to`. */
+function replaceString(expr: Expr, from: string, to: Expr): Expr {
+  const r = (e: Expr) => replaceString(e, from, to);
+  switch (expr.kind) {
+    case "literal":
+      return expr.value.type === "string" && expr.value.value === from ? to : expr;
+    case "attr":
+      return expr;
+    case "select":
+      return { ...expr, base: r(expr.base) };
+    case "subscript":
+      return { ...expr, base: r(expr.base), index: r(expr.index) };
+    case "unary":
+      return { ...expr, operand: r(expr.operand) };
+    case "binary":
+      return { ...expr, left: r(expr.left), right: r(expr.right) };
+    case "ternary":
+      return { ...expr, cond: r(expr.cond), then: r(expr.then), otherwise: r(expr.otherwise) };
+    case "paren":
+      return { ...expr, inner: r(expr.inner) };
+    case "call":
+      return { ...expr, args: expr.args.map(r) };
+    case "list":
+      return { ...expr, items: expr.items.map(r) };
+    case "record":
+      return { ...expr, attributes: expr.attributes.map((a) => ({ name: a.name, expr: r(a.expr) })) };
+  }
 }
 
-/** The slot ad as a ClassAd. Throws only on a bug (the text is generated). */
+const startTemplates = new Map<string, Expr>();
+
+/** The START expression of an annex, as an AST (the instance's expression, parsed once per owner set). */
+export function startExpr(context: SlotAdContext): Expr {
+  const key = JSON.stringify(context.allowedJobOwners ?? []);
+  let template = startTemplates.get(key);
+  if (template === undefined) {
+    const parsed = parseExpression(startExpression(PLACEHOLDER, context.allowedJobOwners));
+    if (!parsed.ok) throw new Error(`the START expression does not parse: ${parsed.error.message}`);
+    template = parsed.value;
+    startTemplates.set(key, template);
+  }
+  return replaceString(template, PLACEHOLDER, str(context.annexName));
+}
+
+const MAX_CACHED_SLOT_ADS = 20_000;
+const slotAds = new Map<string, ClassAd>();
+
+/** The slot ad as a ClassAd (cached; treat it as read-only). */
 export function slotAd(type: InstanceTypeInfo, context: SlotAdContext): ClassAd {
-  const parsed = parseClassAd(slotAdText(type, context));
-  if (!parsed.ok) throw new Error(`slot ad for ${type.name} does not parse: ${parsed.error.message}`);
-  return parsed.value;
+  const key = JSON.stringify([context.annexName, context.allowedJobOwners ?? [], type]);
+  const cached = slotAds.get(key);
+  if (cached !== undefined) return cached;
+  const diskKiB = type.diskKiB ?? DEFAULT_ROOT_DISK_GIB * 1024 * 1024;
+  const attributes: Attribute[] = [
+    { name: "Cpus", expr: int(type.cpus) },
+    { name: "TotalCpus", expr: int(type.cpus) },
+    { name: "Memory", expr: int(type.memoryMiB) },
+    { name: "TotalMemory", expr: int(type.memoryMiB) },
+    { name: "Gpus", expr: int(type.gpus) },
+    { name: "TotalGpus", expr: int(type.gpus) },
+    { name: "Disk", expr: int(diskKiB) },
+    { name: "TotalDisk", expr: int(diskKiB) },
+    { name: "Arch", expr: str(type.arch) },
+    { name: "OpSys", expr: str("LINUX") },
+    { name: "AnnexName", expr: str(context.annexName) },
+    { name: "IsAnnex", expr: bool(true) },
+    { name: "HasFileTransfer", expr: bool(true) },
+    { name: "EC2InstanceType", expr: str(type.name) },
+    { name: "START", expr: startExpr(context) },
+    { name: "Requirements", expr: { kind: "attr", name: "START", absolute: false } },
+  ];
+  const ad = new ClassAd(attributes);
+  if (slotAds.size >= MAX_CACHED_SLOT_ADS) slotAds.clear();
+  slotAds.set(key, ad);
+  return ad;
 }

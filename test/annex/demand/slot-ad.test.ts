@@ -45,3 +45,19 @@ describe("slotAd", () => {
     expect(symmetricMatch(jobOf("mallory"), slot)).toBe(false);
   });
 });
+
+describe("startExpr", () => {
+  it("is the instance's START expression (templates' startExpression) with the annex's name", async () => {
+    const { startExpr } = await import("../../../src/annex/demand/slot-ad.js");
+    const { startExpression } = await import("../../../templates/index.js");
+    const { parseExpression } = await import("../../../src/classad/parse.js");
+    const { unparse } = await import("../../../src/classad/unparse.js");
+    for (const owners of [undefined, ["alice"], ["alice", "bob"]]) {
+      const expected = parseExpression(startExpression("chem-burst", owners));
+      if (!expected.ok) throw new Error(expected.error.message);
+      expect(
+        unparse(startExpr({ annexName: "chem-burst", ...(owners ? { allowedJobOwners: owners } : {}) })),
+      ).toBe(unparse(expected.value));
+    }
+  });
+});
