@@ -7,6 +7,8 @@ Protocol (one request per line on stdin, exactly one answer line per request on 
                      (libclassad's unparser), or PARSE_ERROR / EVAL_FAIL
   M<TAB>adA<TAB>adB  symmetric match of two ads; answer true / false (PARSE_ERROR if unparsable)
   P<TAB>path<TAB>n   parse the file's ads (old/long format) n times; answer elapsed seconds
+  C<TAB>path<TAB>k   like P, once, but the text is first split (untimed) into chunks of k ads, so
+                     classad2.parseAds's superlinear cost on one huge string does not count
   Q<TAB>path<TAB>n   symmetric-match every job ad of path against every machine ad, n times;
                      answer "<seconds> <matches>"
 Lines are UTF-8; strings are passed through unchanged.
@@ -59,6 +61,17 @@ def main():
                 start = time.perf_counter()
                 for _ in range(int(count)):
                     for _ad in classad2.parseAds(text, classad2.ParserType.Old):
+                        pass
+                answer = repr(time.perf_counter() - start)
+            elif kind == "C":
+                path, _, size = rest.partition("\t")
+                with open(path, encoding="utf-8", errors="surrogateescape") as f:
+                    ads_text = [a for a in f.read().split("\n\n") if a.strip()]
+                k = int(size)
+                chunks = ["\n\n".join(ads_text[i : i + k]) + "\n" for i in range(0, len(ads_text), k)]
+                start = time.perf_counter()
+                for chunk in chunks:
+                    for _ad in classad2.parseAds(chunk, classad2.ParserType.Old):
                         pass
                 answer = repr(time.perf_counter() - start)
             elif kind == "Q":
