@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { type SourcedAd, sourcedCodec } from "../../../src/cli/annex-commands/arguments.js";
+import { validateCreate } from "../../../src/cli/annex-commands/create-command.js";
+import { validateDelete } from "../../../src/cli/annex-commands/delete-command.js";
+import { validateExtend } from "../../../src/cli/annex-commands/extend-command.js";
+import { validateJobs } from "../../../src/cli/annex-commands/jobs-command.js";
+import { validateList } from "../../../src/cli/annex-commands/list-command.js";
+import { validateSetup } from "../../../src/cli/annex-commands/setup-command.js";
+import { lineColumnOf, offsetOf, positionTree } from "../../../src/cli/annex-commands/source-positions.js";
+import { validateStatus } from "../../../src/cli/annex-commands/status-command.js";
+import { loadClassAdCodec } from "../../../src/cli/annex-gahp.js";
+import { formatRequestAdError } from "../../../src/gahp/classad-command.js";
+
+const codec = sourcedCodec(await loadClassAdCodec());
+
+function sourced(text: string): SourcedAd {
+  const parsed = codec.parse(text);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value;
+}
+
+function errorOf(result: { ok: boolean; error?: Parameters<typeof formatRequestAdError>[0] }): string {
+  if (result.ok || result.error === undefined) throw new Error("expected an error");
+  return formatRequestAdError(result.error);
+}
+
+describe("source positions", () => {
+  it("finds attributes, nested attributes and list items, skipping strings and comments", () => {
+    const text = "[ a = \"x ]; b = 1\";\n  /* b = 2 */ b = [ c = { 1, [ d = 2 ] } ];\n  'odd name' = 3 ]";
+    const tree = positionTree(text);
+    expect(lineColumnOf(text, offsetOf(tree, ["b"]))).toEqual({ line: 2, column: 15 });
+    expect(lineColumnOf(text, offsetOf(tree, ["B", "c"]))).toEqual({ line: 2, column: 21 });
+    expect(lineColumnOf(text, offsetOf(tree, ["b", "c", 1, "d"]))).toEqual({ line: 2, column: 32 });
+    expect(lineColumnOf(text, offsetOf(tree, ["odd name"]))).toEqual({ line: 3, column: 3 });
+    // A path that leaves the structure stops at the nearest known place.
+    expect(lineColumnOf(text, offsetOf(tree, ["b", "zz"]))).toEqual({ line: 2, column: 15 });
+  });
+});
+
+describe("argument ads of the annex commands", () => {
+  it("name an unknown attribute with its position and the attributes the command takes", () => {
+    expect(errorOf(validateList(sourced('[ AllPools = true;\n  Regoin = "x" ]')))).toBe(
+      "2:3: Regoin: unknown attribute of ANNEX_LIST (expected Region, AllPools)",
+    );
+    expect(errorOf(validateSetup(sourced("[ Bucket = 1 ]")))).toMatch(
+      /^1:3: Bucket: unknown attribute of ANNEX_SETUP/,
+    );
+  });
+
+  it("report a missing required attribute at the ad and a wrong type at the attribute, all at once", () => {
+    expect(errorOf(validateExtend(sourced('[ Hours = "two" ]')))).toBe(
+      '1:1: Name: required (a DNS-safe name: 1-63 lower-case letters, digits or inner hyphens, starting with a letter (e.g. "chem-burst")); 1:3: Hours: expected a number of hours > 0 (e.g. 2), got the string "two"',
+    );
+  });
+
+  it("evaluate expressions and check annex names", () => {
+    const ok = validateExtend(sourced('[ Name = "chem"; Hours = 2 * 1.5; Wait = false ]'));
+    expect(ok).toEqual({ ok: true, value: { name: "chem", hours: 3, region: undefined, wait: false } });
+    expect(errorOf(validateDelete(sourced('[ Name = "Chem_Burst" ]')))).toMatch(
+      /^1:3: Name: expected a DNS-safe name/,
+    );
+    expect(validateStatus(sourced("[]"))).toEqual({
+      ok: true,
+      value: { name: undefined, region: undefined },
+    });
+  });
+
+  it("ANNEX_CREATE checks its options and leaves the request attributes to the request validator", () => {
+    const checked = validateCreate(sourced('[ Name = "chem"; MaxInstance = 3; Wait = false ]'));
+    expect(checked.ok).toBe(true);
+    if (checked.ok) {
+      expect(checked.value.wait).toBe(false);
+      expect([...checked.value.requestAd.attributes()].map((a) => a.name)).toEqual(["Name", "MaxInstance"]);
+    }
+    expect(errorOf(validateCreate(sourced('[ Name = "chem"; LeasePeriodSeconds = 20 ]')))).toBe(
+      "1:18: LeasePeriodSeconds: expected 10, 30 or 60, got 20",
+    );
+  });
+
+  it("ANNEX_JOBS takes a list of job ads, and points at an element that is not an ad", () => {
+    const checked = validateJobs(
+      sourced("[ Jobs = { [ ClusterId = 1 ], [ ClusterId = 2 ] }; SnapshotTime = 1700000000 ]"),
+    );
+    expect(checked.ok && checked.value.jobs.length).toBe(2);
+    expect(checked.ok && checked.value.snapshotTime).toBe(1_700_000_000);
+    expect(errorOf(validateJobs(sourced("[ Jobs = {\n  [ ClusterId = 1 ],\n  42 } ]")))).toBe(
+      "3:3: Jobs: element 2 is not a job ad (expected [ … ])",
+    );
+    expect(errorOf(validateJobs(sourced("[ SnapshotTime = 1 ]")))).toMatch(/^1:1: Jobs: required/);
+    const defaulted = validateJobs(sourced("[ Jobs = {} ]"), () => 5_000);
+    expect(defaulted.ok && defaulted.value.snapshotTime).toBe(5);
+  });
+});
