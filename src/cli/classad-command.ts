@@ -10,6 +10,7 @@ import { formatJsonAds, parseJsonAds } from "../classad/json.js";
 import { formatOldAds, parseOldAds } from "../classad/old-format.js";
 import { type ParseResult, parseClassAds, parseExpression } from "../classad/parse.js";
 import { unparse } from "../classad/unparse.js";
+import { registerClassAdEvalCommands } from "./classad-eval-command.js";
 
 /** The three text forms. */
 export const CLASSAD_FORMS = ["new", "old", "json"] as const;
@@ -81,7 +82,7 @@ export async function convertClassAds(
 /** Builds the `classad` command with its `parse` subcommand. */
 export function buildClassAdCommand(): Command {
   const classad = new Command("classad").description(
-    "Parse and convert ClassAds (new, old/long and JSON forms)",
+    "Parse, convert, evaluate and match ClassAds (new, old/long and JSON forms)",
   );
   classad
     .command("parse")
@@ -98,5 +99,6 @@ export function buildClassAdCommand(): Command {
         process.exitCode = 1;
       }
     });
+  registerClassAdEvalCommands(classad);
   return classad;
 }

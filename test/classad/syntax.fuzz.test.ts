@@ -103,7 +103,7 @@ const FRAGMENTS = [
 const soup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }).map((xs) => xs.join(""));
 
 /** A generous bound: catches hangs and quadratic blow-ups, not slowness on a busy machine. */
-function parsesToValue(text: string, limitMs = 2000): void {
+function parsesToValue(text: string, limitMs = 5000): void {
   const started = Date.now();
   const results = [
     parseExpression(text),

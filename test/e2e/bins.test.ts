@@ -17,4 +17,27 @@ describe("installed bins", () => {
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe(VERSION);
   });
+
+  it("condor-annex classad eval --batch prints one libclassad value per line", () => {
+    const result = spawnSync("node", ["bin/condor-annex.js", "classad", "eval", "--batch"], {
+      cwd: root,
+      input: "7 / 2\n1.5\n{1, 1+1}\nfoo(\n",
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines.slice(0, 3)).toEqual(["3", "1.500000000000000E+00", "{ 1,1 + 1 }"]);
+    expect(lines[3]).toMatch(/^PARSE_ERROR /);
+  });
+
+  it("condor-annex classad match --batch decides symmetric matches", () => {
+    const result = spawnSync("node", ["bin/condor-annex.js", "classad", "match", "--batch"], {
+      cwd: root,
+      input:
+        "[Requirements = TARGET.Cpus >= 2]\t[Requirements = true; Cpus = 4]\n[Requirements = TARGET.Cpus >= 8]\t[Requirements = true; Cpus = 4]\n",
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe("true\nfalse\n");
+  });
 });
