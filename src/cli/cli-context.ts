@@ -12,8 +12,8 @@ export interface CliContext {
   readonly knobs: KnobSource;
   /** The environment the helper inherits (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, …). */
   readonly env: NodeJS.ProcessEnv;
-  /** Starts a helper (tests connect an in-memory GAHP server instead). */
-  readonly startHelper: () => Promise<AnnexHelper>;
+  /** Starts a helper, with `extraEnv` added to its environment (tests connect an in-memory GAHP server instead). */
+  readonly startHelper: (extraEnv?: NodeJS.ProcessEnv) => Promise<AnnexHelper>;
   /** Wall clock, epoch milliseconds. */
   readonly now: () => number;
 }
@@ -28,7 +28,7 @@ export function processContext(
     io,
     knobs,
     env,
-    startHelper: async () => AnnexHelper.start(await helperLaunch(knobs), env),
+    startHelper: async (extraEnv) => AnnexHelper.start(await helperLaunch(knobs), { ...env, ...extraEnv }),
     now: () => Date.now(),
   };
 }

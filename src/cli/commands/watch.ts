@@ -132,6 +132,9 @@ export function describeJobsResult(result: PlainAd): string[] {
   return lines;
 }
 
+/** The longest request line the watch's helper accepts unless ANNEX_GAHP_MAX_LINE_LENGTH says otherwise. */
+export const WATCH_MAX_LINE_BYTES = 256 * 1024 * 1024;
+
 /** Keeps one helper running; a dead one is replaced on the next use. */
 class HelperKeeper {
   private helper: AnnexHelper | undefined;
@@ -148,12 +151,27 @@ class HelperKeeper {
       this.log("annex-gahp has exited; starting a new one");
       this.helper = undefined;
     }
-    this.starting ??= this.ctx.startHelper().finally(() => {
-      this.starting = undefined;
-    });
+    this.starting ??= this.helperEnvironment()
+      .then((extra) => this.ctx.startHelper(extra))
+      .finally(() => {
+        this.starting = undefined;
+      });
     this.helper = await this.starting;
     this.log(`annex-gahp started: ${this.helper.gahp.banner}`);
     return this.helper;
+  }
+
+  /**
+   * A snapshot is one request line, so the helper must accept long lines: a queue of 100,000
+   * projected jobs is tens of megabytes. annex-gahp reads its own knobs from the environment only.
+   */
+  private async helperEnvironment(): Promise<NodeJS.ProcessEnv> {
+    const knob = "ANNEX_GAHP_MAX_LINE_LENGTH";
+    const configured = this.ctx.env[`_CONDOR_${knob}`] ?? (await this.ctx.knobs.get(knob))?.trim();
+    return {
+      [`_CONDOR_${knob}`]:
+        configured !== undefined && configured !== "" ? configured : String(WATCH_MAX_LINE_BYTES),
+    };
   }
 
   async close(): Promise<void> {
