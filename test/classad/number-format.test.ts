@@ -26,6 +26,6 @@ describe("C number formats", () => {
     expect(formatRealOld(2.5e15)).toBe("2500000000000000.0");
     expect(formatRealOld(1e20)).toBe("1E+20");
     expect(formatRealOld(1e-5)).toBe("1E-05");
-    expect(formatRealOld(123456789.123456789)).toBe("123456789.1234568");
+    expect(formatRealOld(123456789.12345679)).toBe("123456789.1234568");
   });
 });
