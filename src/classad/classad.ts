@@ -1,4 +1,5 @@
 import type { Attribute, Expr, RecordExpr } from "./ast.js";
+import { asciiLower } from "./strings.js";
 
 /**
  * Lower-cased attribute names by spelling. Ads of one queue repeat the same hundred names, so a
@@ -8,12 +9,15 @@ import type { Attribute, Expr, RecordExpr } from "./ast.js";
  */
 const keyCache = new Map<string, string>();
 const KEY_CACHE_LIMIT = 16_384;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** The case-insensitive key of an attribute name. */
 export function attributeKey(name: string): string {
   let key = keyCache.get(name);
   if (key === undefined) {
-    key = name.toLowerCase();
+    // Names are byte strings: fold ASCII only, as libclassad does (toLowerCase would also fold
+    // the Latin-1 range 0xC0-0xDE, i.e. UTF-8 bytes of a quoted name).
+    key = NON_ASCII.test(name) ? asciiLower(name) : name.toLowerCase();
     if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
     keyCache.set(name, key);
   }

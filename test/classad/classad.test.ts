@@ -38,4 +38,9 @@ describe("attributeKey", () => {
     for (let i = 0; i < 40_000; i++) expect(attributeKey(`Attr${i}X`)).toBe(`attr${i}x`);
     expect(attributeKey("ClusterId")).toBe("clusterid");
   });
+
+  it("folds ASCII only: UTF-8 bytes of a quoted name are kept as they are", () => {
+    // "É" is the bytes C3 89; toLowerCase would turn byte C3 into E3.
+    expect(attributeKey("Caf\u00c3\u0089")).toBe("caf\u00c3\u0089");
+  });
 });
