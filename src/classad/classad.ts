@@ -9,7 +9,7 @@ import { asciiLower } from "./strings.js";
  */
 const keyCache = new Map<string, string>();
 const KEY_CACHE_LIMIT = 16_384;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** The case-insensitive key of an attribute name. */
 export function attributeKey(name: string): string {
