@@ -1,5 +1,5 @@
 import type { AnnexOutcome } from "../../annex/demand/controller.js";
-import { imageRefText } from "../../annex/index.js";
+import { imageRefText } from "../../annex/request.js";
 import type { AnnexRecord, AnnexRequest, AnnexStatus } from "../../annex/types.js";
 import { type PlainValue, timeAttributes } from "./result-ads.js";
 

@@ -1,5 +1,6 @@
 import type { LeasePeriodSeconds } from "../../../templates/index.js";
-import { annexRequestFromClassAd, REQUEST_ATTRIBUTES } from "../../annex/index.js";
+import { annexRequestFromClassAd } from "../../annex/classad-request.js";
+import { REQUEST_ATTRIBUTES } from "../../annex/request.js";
 import { ClassAd } from "../../classad/classad.js";
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand, E_INVALID_REQUEST, formatRequestAdError } from "../../gahp/classad-command.js";

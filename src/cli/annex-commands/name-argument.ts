@@ -1,4 +1,4 @@
-import { ANNEX_NAME_FORM, isAnnexName } from "../../annex/index.js";
+import { ANNEX_NAME_FORM, isAnnexName } from "../../annex/naming.js";
 import type { ArgumentReader } from "./arguments.js";
 
 /** Reads an annex `Name` (a DNS label), reporting a malformed one with the expected form. */
