@@ -88,6 +88,18 @@ describe("condor-annex create", () => {
     expect(cli.stdout()).toContain("Desired instances: 4; deadline 2026-11-26 11:00Z");
   });
 
+  it("shows progress on a terminal while it waits, and nothing on stderr otherwise", async () => {
+    const slow = (a: PlainAd) =>
+      new Promise<PlainAd>((resolve) => setTimeout(() => resolve(createResult(a)), 300));
+    const tty = fakeCli({ ANNEX_CREATE: slow }, { stderrIsTTY: true });
+    expect(await runCli(MODERN, tty.ctx)).toBe(EXIT.ok);
+    expect(tty.stderr()).toMatch(/\r\x1b\[2K. creating annex chem \(0s\)/);
+    expect(tty.stderr().endsWith("\r\x1b[2K")).toBe(true);
+    const pipe = fakeCli({ ANNEX_CREATE: slow });
+    expect(await runCli(MODERN, pipe.ctx)).toBe(EXIT.ok);
+    expect(pipe.stderr()).toBe("");
+  });
+
   it("builds the same request from the classic condor_annex command line", async () => {
     const modern = fakeCli({ ANNEX_CREATE: createResult });
     const classic = fakeCli({ ANNEX_CREATE: createResult });
