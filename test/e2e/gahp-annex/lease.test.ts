@@ -17,7 +17,6 @@ import { advanceEmulator, extensionSkipReason, useEmulator } from "../../support
 import {
   type AnnexGahp,
   jobAd,
-  leaseZipFile,
   type Plain,
   POOL_A,
   snapshot,
@@ -60,17 +59,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe.skipIf(skip !== undefined)("the lease through annex-gahp and ANNEX_JOBS", () => {
   const token = tokenFile();
   const aws = awsClients(target());
-  let zip: { path: string; cleanup: () => void };
   let gahp: AnnexGahp;
   let bucket = "";
   let leaseFunctionArn = "";
 
   beforeAll(async () => {
-    zip = await leaseZipFile();
     gahp = await startAnnexGahp(target(), {
       pool: POOL_A,
       tokenPath: token.path,
-      leaseZipPath: zip.path,
       knobs: {
         ANNEX_LEASE_ALARM_PERIOD: "10",
         ANNEX_SNAPSHOT_MAX_AGE: "3",
@@ -79,6 +75,7 @@ describe.skipIf(skip !== undefined)("the lease through annex-gahp and ANNEX_JOBS
         ANNEX_DEMAND_RAMP_ATTENUATION: "1",
       },
     });
+    // No ANNEX_LEASE_FUNCTION_ZIP: the helper bundles the lease Lambda itself (esbuild).
     const setup = await gahp.ok("ANNEX_SETUP", "[]", 300_000);
     bucket = String(setup.TokenBucket);
     leaseFunctionArn = String(setup.LeaseFunctionArn);
@@ -86,7 +83,6 @@ describe.skipIf(skip !== undefined)("the lease through annex-gahp and ANNEX_JOBS
   afterAll(async () => {
     await gahp?.stop();
     aws.destroy();
-    zip?.cleanup();
     token.cleanup();
   });
 
