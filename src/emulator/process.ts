@@ -20,6 +20,8 @@ export interface EmulatorOptions {
   realTimeEvaluationSeconds?: number;
   /** How long to wait for the server to answer (default 60 s). */
   startTimeoutMs?: number;
+  /** Extra environment for the server (e.g. `ANNEX_LAMBDA_WORKDIR`, where Lambda code is unpacked). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A running emulator. */
@@ -161,6 +163,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         PYTHONDONTWRITEBYTECODE: "1",
         // Lambda handlers run with the node that runs us, wherever PATH points.
         ANNEX_LAMBDA_NODE: process.env.ANNEX_LAMBDA_NODE ?? process.execPath,
+        ...opts.env,
       },
     },
   );

@@ -160,7 +160,12 @@ class Demo {
         EXIT.failure,
       );
     }
-    this.emulator = await startEmulator({ logDir: this.dir, realTimeEvaluationSeconds: 0 });
+    this.emulator = await startEmulator({
+      logDir: this.dir,
+      realTimeEvaluationSeconds: 0,
+      // Lambda code is unpacked inside the demo's directory, so removing it leaves nothing behind.
+      env: { ANNEX_LAMBDA_WORKDIR: join(this.dir, "lambda") },
+    });
     const endpoint = this.emulator.endpoint;
     t.event(
       "emulator",
