@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { ClassAd } from "../../classad/classad.js";
 import { type CliContext, printClassAds, printJson, withHelper } from "../cli-context.js";
 import { usageError } from "../exit-codes.js";
 import { type PlainAd, read } from "../plain-ad.js";
@@ -141,7 +142,6 @@ export function buildStatusCommand(ctx: CliContext): Command {
       if (flags.classad === true) {
         const list = result.ad.get("Annexes");
         const ads = list?.kind === "list" ? list.items : [];
-        const { ClassAd } = await import("../../classad/classad.js");
         printClassAds(
           ctx,
           ads.flatMap((item) => (item.kind === "record" ? [ClassAd.fromRecord(item)] : [])),
