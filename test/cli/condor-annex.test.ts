@@ -1,7 +1,10 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { processContext } from "../../src/cli/cli-context.js";
 import { runCli } from "../../src/cli/condor-annex.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { StaticKnobs } from "../../src/cli/knobs.js";
 import type { PlainAd } from "../../src/cli/plain-ad.js";
 import { fakeCli } from "./fake-helper.js";
 
@@ -396,6 +399,31 @@ describe("condor-annex setup", () => {
     const cli = fakeCli({});
     expect(await runCli(["-setup", "/home/me/access", "/home/me/secret"], cli.ctx)).toBe(EXIT.usage);
     expect(cli.stderr()).toContain("credentials come from AWS's standard chain");
+  });
+});
+
+describe("condor-annex without a working helper", () => {
+  it("exits 1 naming ANNEX_GAHP when the helper cannot be started", async () => {
+    let stderr = "";
+    const ctx = processContext(
+      {
+        stdout: { write: () => {} },
+        stderr: {
+          write: (text) => {
+            stderr += text;
+          },
+        },
+        stdin: Readable.from([]),
+        stdinIsTTY: false,
+        stderrIsTTY: false,
+      },
+      new StaticKnobs({ ANNEX_GAHP: "/nonexistent/annex-gahp", COLLECTOR_HOST: "cm:9618" }),
+      {},
+    );
+    expect(await runCli(["status"], ctx)).toBe(EXIT.failure);
+    expect(stderr).toMatch(
+      /^condor-annex: cannot start the annex-gahp helper \(ANNEX_GAHP = \/nonexistent\/annex-gahp\): /,
+    );
   });
 });
 
