@@ -79,6 +79,12 @@ export interface FaultProxyOptions {
   readonly seed?: number;
   /** Requests that are never faulted (default: the emulator's `/moto-api/` routes). */
   readonly passThrough?: (method: string, path: string) => boolean;
+  /**
+   * Deterministic faults: the first time each distinct request of one of these operations is
+   * seen (same operation and body; an SDK retry repeats the body), it gets this fault; its
+   * retries pass. `resetAfter` on `CreateStack` = the stack is created and the answer is lost.
+   */
+  readonly firstAttemptFaults?: Readonly<Record<string, "resetAfter" | "resetBefore" | "throttle">>;
 }
 
 /** mulberry32: a small, fast, seedable PRNG; plenty for fault rates. */
@@ -247,6 +253,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     options.passThrough ?? ((_method: string, path: string) => path.startsWith("/moto-api/"));
   let rates = options.rates;
   const counts = emptyCounts();
+  const seenFirstAttempts = new Set<string>();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const sockets = new Set<Socket>();
 
@@ -292,6 +299,32 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       counts.passedThrough++;
     } else {
       const { protocol, operation } = classifyRequest(method, path, incoming.headers, body.toString("utf8"));
+      const once = options.firstAttemptFaults?.[operation];
+      // The body minus what the SDK changes on a retry (none of the query/JSON bodies carry it).
+      const key = `${operation} ${path} ${body.toString("utf8")}`;
+      if (once !== undefined && !seenFirstAttempts.has(key)) {
+        seenFirstAttempts.add(key);
+        count(once, protocol, operation);
+        if (once === "throttle") {
+          const shaped = errorResponse(
+            protocol,
+            "throttle",
+            new URLSearchParams(body.toString("utf8")).get("Version"),
+          );
+          reply.writeHead(shaped.status, {
+            ...shaped.headers,
+            "content-length": Buffer.byteLength(shaped.body),
+          });
+          reply.end(shaped.body);
+          return;
+        }
+        if (once === "resetAfter") {
+          await forward(incoming, body);
+          counts.forwarded++;
+        }
+        incoming.socket.destroy();
+        return;
+      }
       // One draw per fault, always in the same order, so a seed fixes the decision sequence.
       const [dLatency, dError, dMs, dHalf] = [random(), random(), random(), random()];
       const throttle = rates.throttle ?? 0;

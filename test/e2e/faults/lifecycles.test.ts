@@ -45,11 +45,11 @@ describe.skipIf(unavailable !== undefined)("annex lifecycles under injected AWS 
   const names: string[] = [];
 
   /** A helper whose every AWS call goes through the proxy. */
-  function faultyHelper(retryMode: "standard" | "adaptive"): AnnexOperations {
+  function faultyHelper(retryMode: "standard" | "adaptive", through: FaultProxy = proxy): AnnexOperations {
     const config = clientConfig(target());
     const clients = new AwsClients({
       region: config.region,
-      endpoint: proxy.endpoint,
+      endpoint: through.endpoint,
       retryMode,
       ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
     });
@@ -132,6 +132,35 @@ describe.skipIf(unavailable !== undefined)("annex lifecycles under injected AWS 
     );
     expect(failures).toEqual([]);
   }, 600_000);
+
+  it("every write whose answer is lost after AWS did the work is retried safely (one stack each)", async () => {
+    // Deterministic: the first attempt of each distinct write reaches the emulator, then the
+    // connection is reset; CreateStack included (the retry must not create a second stack).
+    const lossy = await startFaultProxy({
+      upstream: clientConfig(target()).endpoint ?? "",
+      rates: {},
+      firstAttemptFaults: {
+        CreateStack: "resetAfter",
+        UpdateAutoScalingGroup: "resetAfter",
+        PutMetricData: "resetAfter",
+        DeleteStack: "resetAfter",
+        "PUT s3": "resetAfter",
+        "DELETE s3": "resetAfter",
+      },
+    });
+    try {
+      const failures = await runLifecycles(faultyHelper("standard", lossy), "lost-answer", 4);
+      const byOperation = lossy.counts.byOperation;
+      process.stdout.write(`[faults] lost answers: ${JSON.stringify(byOperation)}\n`);
+      expect(failures).toEqual([]);
+      expect(byOperation["CreateStack:resetAfter"]).toBe(4);
+      expect(byOperation["DeleteStack:resetAfter"]).toBe(4);
+      expect(byOperation["UpdateAutoScalingGroup:resetAfter"]).toBe(4);
+      expect(byOperation["PUT s3:resetAfter"] ?? 0).toBeGreaterThanOrEqual(4);
+    } finally {
+      await lossy.stop();
+    }
+  }, 300_000);
 
   it("the faults were injected at the configured rates, in every protocol", () => {
     const { counts } = proxy;
