@@ -48,6 +48,7 @@ describe("condor-annex demo", () => {
       /aws +stack HTCondorAnnex-demo-burst CREATE_COMPLETE/,
       /demand +.*action resize/,
       /aws +group desired 4, 4 instance\(s\) launched/,
+      /heartbeat +helper's timer: heartbeat round in us-east-1, 1 annex\(es\), 1 PutMetricData call\(s\)/,
       /lease +CloudWatch evaluates the lease alarm: alarm OK/,
       /demand +4 idle \+ 8 running jobs match .*heartbeat 12 sent/,
       /demand +0 idle \+ 4 running jobs match .*heartbeat 4 sent/,

@@ -8,6 +8,7 @@ import { type EmulatorHandle, startEmulator } from "../../emulator/process.js";
 import { ensurePythonEnv } from "../../emulator/python-env.js";
 import type { AnnexHelper } from "../annex-helper.js";
 import { type CliContext, processContext } from "../cli-context.js";
+import { followLog } from "../demo/log-follower.js";
 import { DEMO_ANNEX, DEMO_REQUEST, demoQueue } from "../demo/scripted-queue.js";
 import { Timeline } from "../demo/timeline.js";
 import { CliError, EXIT } from "../exit-codes.js";
@@ -25,6 +26,8 @@ import { type PlainAd, read } from "../plain-ad.js";
 /** Lease of the demo annex: 2 minutes at a 10-second alarm period (a high-resolution lease). */
 const LEASE_MINUTES = 2;
 const ALARM_PERIOD_SECONDS = 10;
+/** The helper re-sends heartbeats this often while the latest snapshot is fresh. */
+const HEARTBEAT_INTERVAL_SECONDS = 3;
 /** The whole demo must end well within two minutes. */
 const BUDGET_MS = 110_000;
 /** A JWT-shaped stand-in for the pool token (the emulator's instances never use it). */
@@ -53,7 +56,7 @@ export function demoEnvironment(base: NodeJS.ProcessEnv, endpoint: string, dir: 
     _CONDOR_ANNEX_DEFAULT_IMAGE_ID: "ami-0123456789abcdef0",
     _CONDOR_ANNEX_LEASE_ALARM_PERIOD: String(ALARM_PERIOD_SECONDS),
     _CONDOR_ANNEX_STACK_POLL_INTERVAL: "0.5",
-    _CONDOR_ANNEX_HEARTBEAT_INTERVAL: "5",
+    _CONDOR_ANNEX_HEARTBEAT_INTERVAL: String(HEARTBEAT_INTERVAL_SECONDS),
     _CONDOR_ANNEX_DEMAND_STATE_CACHE: "0.5",
     _CONDOR_ANNEX_DEMAND_RAMP_ATTENUATION: "2",
   };
@@ -215,6 +218,18 @@ class Demo {
     );
 
     t.phase("4. Heartbeats keep the lease");
+    // The helper's own timer re-sends heartbeats between snapshots; its log shows each round.
+    const beats = followLog(join(this.dir, "AnnexGahpLog"), /demand: heartbeat round/, (line) => {
+      const round = /heartbeat round in (\S+): (\d+) annexes, (\d+) PutMetricData/.exec(line);
+      t.event(
+        "heartbeat",
+        round === null
+          ? line
+          : `helper's timer: heartbeat round in ${round[1]}, ${round[2]} annex(es), ${round[3]} PutMetricData call(s)`,
+      );
+    });
+    await sleep(HEARTBEAT_INTERVAL_SECONDS * 1000 + 700);
+    beats.stop();
     await this.emulator.evaluateNow();
     t.event("lease", `CloudWatch evaluates the lease alarm: ${this.leaseText(await annexStatus(this.h))}`);
 
