@@ -89,7 +89,18 @@ describe("annex-gahp: the gridmanager's startup sequence", () => {
     expect((await gahp.waitForLines(1))[0]).toBe(gahpBanner());
     gahp.request("COMMANDS");
     const commands = (await gahp.waitForLines(2))[1] ?? "";
-    expect(commands.split(" ")).toEqual(["S", ...STANDARD, "ANNEX_PING"]);
+    expect(commands.split(" ")).toEqual([
+      "S",
+      ...STANDARD,
+      "ANNEX_PING",
+      "ANNEX_SETUP",
+      "ANNEX_CREATE",
+      "ANNEX_STATUS",
+      "ANNEX_JOBS",
+      "ANNEX_EXTEND",
+      "ANNEX_DELETE",
+      "ANNEX_LIST",
+    ]);
     gahp.request("CONDOR_VERSION $CondorVersion:\\ 24.0.1\\ 2024-10-31\\ BuildID:\\ 1\\ $");
     expect((await gahp.waitForLines(3))[2]).toMatch(/^S \$CondorVersion:\\ 0\.1\.0\\ /);
     gahp.request("RESPONSE_PREFIX GAHP:");
@@ -201,6 +212,10 @@ describe("annex-gahp: hostile input", () => {
   it("keeps RESULTS, R and replies straight while work is pending and results arrive", async () => {
     const gahp = start();
     await gahp.waitForLines(1);
+    // The helper reads requests once its command table is loaded (the banner comes first);
+    // wait for that, so the bursts below interleave with results as intended.
+    gahp.request("COMMANDS");
+    await gahp.waitForLines(2);
     const requests = ["RESPONSE_PREFIX GAHP:", "ASYNC_MODE_ON"];
     for (let id = 1; id <= 300; id++) {
       requests.push(`ANNEX_PING ${id} ${Math.floor(Math.random() * 40)}`);
@@ -220,12 +235,12 @@ describe("annex-gahp: hostile input", () => {
     for (let tries = 0; tries < 100 && conversation === undefined; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       try {
-        conversation = walk(requests, gahp.lines.slice(1), "GAHP:");
+        conversation = walk(requests, gahp.lines.slice(2), "GAHP:");
       } catch {
         conversation = undefined;
       }
     }
-    if (conversation === undefined) conversation = walk(requests, gahp.lines.slice(1), "GAHP:");
+    if (conversation === undefined) conversation = walk(requests, gahp.lines.slice(2), "GAHP:");
     // One reply per request line.
     expect(conversation.replies).toHaveLength(requests.length);
     // Every ping the server accepted produced exactly one result line.
