@@ -247,7 +247,15 @@ export async function runWatch(
       `${settings.dryRun ? " (dry run)" : ""}`,
   );
   const signals = options.signals ?? process;
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping && signals === process) {
+      // A second signal: do not wait for a slow query or call to finish.
+      log(`caught ${signal} again; exiting now`);
+      logFile.close();
+      process.exit(0);
+    }
+    stopping = true;
     log(`caught ${signal}; stopping`);
     loop.stop();
     wake();
