@@ -86,6 +86,22 @@ describe.skipIf(skip !== undefined)("annex-gahp killed with SIGKILL at random po
       .sort();
   }
 
+  /**
+   * The annex stacks once AWS has finished what the dead helper's last request started: a
+   * request already sent is still carried out after its sender dies, so read until two reads
+   * half a second apart agree (status included).
+   */
+  async function settledAnnexes(): Promise<string[]> {
+    let previous = "";
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const snapshot = (await inventory.snapshot(bucket)).stacks.sort().join("\n");
+      if (snapshot === previous) return liveAnnexes();
+      previous = snapshot;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error("the emulator's stacks did not settle within 20 s");
+  }
+
   beforeAll(async () => {
     zip = await leaseZipFile();
     const first = await startAnnexGahp(target(), {
@@ -161,7 +177,7 @@ describe.skipIf(skip !== undefined)("annex-gahp killed with SIGKILL at random po
       await pending;
       if (!answered) killedInFlight++;
       // Where the kill landed, as AWS shows it (the trials should cover before, during and after).
-      const present = (await liveAnnexes()).includes(name);
+      const present = (await settledAnnexes()).includes(name);
       const capacity = present ? (await ops.status({ name }))[0]?.group?.desiredCapacity : undefined;
       const phase = present ? `stack present, capacity ${capacity ?? "?"}` : "no stack";
       phases.add(`${operation}: ${phase}`);
