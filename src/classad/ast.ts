@@ -98,12 +98,12 @@ export interface BinaryExpr {
   readonly right: Expr;
 }
 
-/** `cond ? then : otherwise` (right-grouping). */
+/** `cond ? ifTrue : ifFalse` (right-grouping). */
 export interface TernaryExpr {
   readonly kind: "ternary";
   readonly cond: Expr;
-  readonly then: Expr;
-  readonly otherwise: Expr;
+  readonly ifTrue: Expr;
+  readonly ifFalse: Expr;
 }
 
 /** Parentheses are kept: libclassad preserves and prints them. */
@@ -155,7 +155,7 @@ export type Expr =
   | ListExpr
   | RecordExpr;
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Converts ordinary (UTF-16) text to a byte string of its UTF-8 encoding. ASCII is unchanged. */
 export function bytesFromText(text: string): string {

@@ -106,8 +106,8 @@ export function buildExpression(cst: CstNode): Expr {
     kind: "ternary",
     cond: condition,
     // biome-ignore lint/suspicious/noThenProperty: the AST field name is fixed by ast.ts
-    then: buildExpression(node(c, "then")),
-    otherwise: buildExpression(node(c, "otherwise")),
+    ifTrue: buildExpression(node(c, "then")),
+    ifFalse: buildExpression(node(c, "otherwise")),
   };
 }
 

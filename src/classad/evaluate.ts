@@ -248,7 +248,7 @@ export class Evaluator {
         if (cond.kind === "undefined" || cond.kind === "error") return cond;
         const t = truthiness(cond);
         if (t === null) return ERROR;
-        return this.evaluateIn(t ? expr.then : expr.otherwise, scope);
+        return this.evaluateIn(t ? expr.ifTrue : expr.ifFalse, scope);
       }
       case "paren":
         return this.evaluateIn(expr.inner, scope);

@@ -298,10 +298,10 @@ function expression(): Expr {
   const cond = binary(1);
   if (kind !== "?") return cond;
   next();
-  const then = expression();
+  const ifTrue = expression();
   expect(":");
-  const otherwise = expression();
-  return { kind: "ternary", cond, then, otherwise };
+  const ifFalse = expression();
+  return { kind: "ternary", cond, ifTrue, ifFalse };
 }
 
 function binary(minLevel: number): Expr {

@@ -140,9 +140,9 @@ function write(e: Expr, old: boolean, out: string[]): void {
     case "ternary":
       write(e.cond, old, out);
       out.push(" ? ");
-      write(e.then, old, out);
+      write(e.ifTrue, old, out);
       out.push(" : ");
-      write(e.otherwise, old, out);
+      write(e.ifFalse, old, out);
       return;
     case "paren":
       out.push("(");

@@ -54,7 +54,7 @@ function replaceString(expr: Expr, from: string, to: Expr): Expr {
     case "binary":
       return { ...expr, left: r(expr.left), right: r(expr.right) };
     case "ternary":
-      return { ...expr, cond: r(expr.cond), then: r(expr.then), otherwise: r(expr.otherwise) };
+      return { ...expr, cond: r(expr.cond), ifTrue: r(expr.ifTrue), ifFalse: r(expr.ifFalse) };
     case "paren":
       return { ...expr, inner: r(expr.inner) };
     case "call":

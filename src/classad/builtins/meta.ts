@@ -78,26 +78,41 @@ function externalReferences(
     case "select": {
       if (expr.base.kind === "attr" && !expr.base.absolute) {
         const base = expr.base.name.toLowerCase();
-        if (base === "target" || base === "other") return add(expr.name);
-        if (base === "my" || base === "self") return follow(expr.name);
-        if (ev.lookupInScope(scope, expr.base.name) === null) return add(`${expr.base.name}.${expr.name}`);
+        if (base === "target" || base === "other") {
+          add(expr.name);
+          return;
+        }
+        if (base === "my" || base === "self") {
+          follow(expr.name);
+          return;
+        }
+        if (ev.lookupInScope(scope, expr.base.name) === null) {
+          add(`${expr.base.name}.${expr.name}`);
+          return;
+        }
       }
-      return externalReferences(ev, expr.base, scope, seen, out);
+      externalReferences(ev, expr.base, scope, seen, out);
+      return;
     }
     case "subscript":
       externalReferences(ev, expr.base, scope, seen, out);
-      return externalReferences(ev, expr.index, scope, seen, out);
+      externalReferences(ev, expr.index, scope, seen, out);
+      return;
     case "unary":
-      return externalReferences(ev, expr.operand, scope, seen, out);
+      externalReferences(ev, expr.operand, scope, seen, out);
+      return;
     case "binary":
       externalReferences(ev, expr.left, scope, seen, out);
-      return externalReferences(ev, expr.right, scope, seen, out);
+      externalReferences(ev, expr.right, scope, seen, out);
+      return;
     case "ternary":
       externalReferences(ev, expr.cond, scope, seen, out);
-      externalReferences(ev, expr.then, scope, seen, out);
-      return externalReferences(ev, expr.otherwise, scope, seen, out);
+      externalReferences(ev, expr.ifTrue, scope, seen, out);
+      externalReferences(ev, expr.ifFalse, scope, seen, out);
+      return;
     case "paren":
-      return externalReferences(ev, expr.inner, scope, seen, out);
+      externalReferences(ev, expr.inner, scope, seen, out);
+      return;
     case "call":
       for (const a of expr.args) externalReferences(ev, a, scope, seen, out);
       return;

@@ -36,7 +36,7 @@ export function sexpr(e: Expr): string {
     case "binary":
       return `(${e.op} ${sexpr(e.left)} ${sexpr(e.right)})`;
     case "ternary":
-      return `(? ${sexpr(e.cond)} ${sexpr(e.then)} ${sexpr(e.otherwise)})`;
+      return `(? ${sexpr(e.cond)} ${sexpr(e.ifTrue)} ${sexpr(e.ifFalse)})`;
     case "paren":
       return `(paren ${sexpr(e.inner)})`;
     case "call":
