@@ -6,20 +6,11 @@ import {
   type RequestInput,
   validateAnnexRequest,
 } from "../../src/annex/index.js";
+import { TEST_DEFAULTS } from "./support.js";
 
 const DEFAULTS: AnnexDefaults = {
-  region: "us-east-1",
-  instanceTypes: ["m6i.large"],
-  maxInstances: 10,
-  spot: false,
-  onDemandBase: 0,
-  leaseMinutes: 20,
-  maxHours: 8,
-  idleMinutes: 15,
+  ...TEST_DEFAULTS,
   image: { kind: "ssm", parameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" },
-  subnets: [],
-  owner: undefined,
-  collectorHost: "cm.example.org:9618",
 };
 
 /** The issues of an invalid request, as "attribute: message" lines. */

@@ -9,22 +9,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { annexRequestFromText } from "../../src/annex/classad-request.js";
 import { REQUEST_ATTRIBUTES, validateAnnexRequest } from "../../src/annex/request.js";
 import type { AnnexDefaults, AnnexRequest, RequestValidation } from "../../src/annex/types.js";
+import { TEST_DEFAULTS } from "../annex/support.js";
 import { FuzzMeter, fuzzParameters, fuzzTimeout, MAX_HEAP_GROWTH_BYTES } from "./budget.js";
 
-const DEFAULTS: AnnexDefaults = {
-  region: "us-east-1",
-  instanceTypes: ["m6i.large"],
-  maxInstances: 10,
-  spot: false,
-  onDemandBase: 0,
-  leaseMinutes: 20,
-  maxHours: 8,
-  idleMinutes: 15,
-  image: { kind: "ami", id: "ami-0123456789abcdef0" },
-  subnets: [],
-  owner: undefined,
-  collectorHost: "cm.example.org:9618",
-};
+const DEFAULTS: AnnexDefaults = TEST_DEFAULTS;
 
 const VALID = [
   '[ Name = "chem-burst"; InstanceTypes = { "c6i.2xlarge", "c5.2xlarge" }; MaxInstances = 20; Spot = true; LeaseMinutes = 20; MaxHours = 8 ]',

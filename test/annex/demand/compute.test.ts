@@ -11,19 +11,11 @@ import type { InstanceTypeInfo } from "../../../src/annex/demand/types.js";
 import type { AnnexDefaults, AnnexRequest } from "../../../src/annex/types.js";
 import type { ClassAd } from "../../../src/classad/classad.js";
 import { parseClassAd } from "../../../src/classad/parse.js";
+import { TEST_DEFAULTS } from "../support.js";
 
 const DEFAULTS: AnnexDefaults = {
-  region: "us-east-1",
+  ...TEST_DEFAULTS,
   instanceTypes: ["c6i.2xlarge"],
-  maxInstances: 10,
-  spot: false,
-  onDemandBase: 0,
-  leaseMinutes: 20,
-  maxHours: 8,
-  idleMinutes: 15,
-  image: { kind: "ami", id: "ami-0123456789abcdef0" },
-  subnets: [],
-  owner: undefined,
   collectorHost: "cm.example.org",
 };
 

@@ -9,21 +9,9 @@ import type { AnnexDefaults, AnnexRequest, AnnexStatus, LeaseHeartbeat } from ".
 import { AwsClients } from "../../../src/aws/index.js";
 import type { ClassAd } from "../../../src/classad/classad.js";
 import { parseClassAd } from "../../../src/classad/parse.js";
+import { TEST_DEFAULTS } from "../support.js";
 
-const DEFAULTS: AnnexDefaults = {
-  region: "us-east-1",
-  instanceTypes: ["m6i.large"],
-  maxInstances: 10,
-  spot: false,
-  onDemandBase: 0,
-  leaseMinutes: 20,
-  maxHours: 8,
-  idleMinutes: 15,
-  image: { kind: "ami", id: "ami-0123456789abcdef0" },
-  subnets: [],
-  owner: undefined,
-  collectorHost: "cm.example.org",
-};
+const DEFAULTS: AnnexDefaults = { ...TEST_DEFAULTS, collectorHost: "cm.example.org" };
 
 const ec2 = mockClient(EC2Client);
 const autoScaling = mockClient(AutoScalingClient);

@@ -10,6 +10,7 @@ import { strToU8, zipSync } from "fflate";
 import type { AnnexDefaults, RequestInput } from "../../../src/annex/index.js";
 import { AnnexOperations, parseAnnexRequest } from "../../../src/annex/index.js";
 import { ApiCallCounter, AwsClients } from "../../../src/aws/index.js";
+import { TEST_DEFAULTS } from "../../annex/support.js";
 import { clientConfig } from "../../support/aws-clients.js";
 import type { AwsTarget } from "../../support/emulator.js";
 
@@ -19,20 +20,7 @@ export const POOL_B = "cm.pool-b.example.org:9618";
 /** A JWT-shaped stand-in for an HTCondor IDTOKEN. */
 export const FAKE_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbm5leEBwb29sIn0.c2lnbmF0dXJlLXBsYWNlaG9sZGVy";
 
-export const DEFAULTS: AnnexDefaults = {
-  region: "us-east-1",
-  instanceTypes: ["m6i.large"],
-  maxInstances: 10,
-  spot: false,
-  onDemandBase: 0,
-  leaseMinutes: 20,
-  maxHours: 8,
-  idleMinutes: 15,
-  image: { kind: "ami", id: "ami-0123456789abcdef0" },
-  subnets: [],
-  owner: undefined,
-  collectorHost: POOL_A,
-};
+export const DEFAULTS: AnnexDefaults = { ...TEST_DEFAULTS, collectorHost: POOL_A };
 
 /**
  * The lease Lambda zip setup uploads. The real bundle (lambdas/) is exercised by the lease e2e

@@ -26,23 +26,11 @@ import { parseAnnexRequest } from "../../../src/annex/request.js";
 import type { AnnexDefaults } from "../../../src/annex/types.js";
 import { startEmulator } from "../../../src/emulator/process.js";
 import { GahpClient } from "../../../src/gahp/client.js";
+import { TEST_DEFAULTS } from "../../annex/support.js";
 import { repoRoot } from "../../support/python-env.js";
 
 const POOL = "cm.bench.example.org";
-const DEFAULTS: AnnexDefaults = {
-  region: "us-east-1",
-  instanceTypes: ["m6i.large"],
-  maxInstances: 10,
-  spot: false,
-  onDemandBase: 0,
-  leaseMinutes: 20,
-  maxHours: 8,
-  idleMinutes: 15,
-  image: { kind: "ami", id: "ami-0123456789abcdef0" },
-  subnets: [],
-  owner: undefined,
-  collectorHost: POOL,
-};
+const DEFAULTS: AnnexDefaults = { ...TEST_DEFAULTS, collectorHost: POOL };
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 const TIMER_SECONDS = 5;
 
