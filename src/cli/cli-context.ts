@@ -1,9 +1,10 @@
 import type { ClassAd } from "../classad/classad.js";
 import { formatOldAds } from "../classad/old-format.js";
-import { AnnexHelper, helperLaunch } from "./annex-helper.js";
+import { type AnnexCommandName, AnnexHelper, helperLaunch } from "./annex-helper.js";
 import type { CliIO } from "./cli-io.js";
 import type { KnobSource } from "./knobs.js";
-import type { PlainValue } from "./plain-ad.js";
+import type { PlainAd, PlainValue } from "./plain-ad.js";
+import { Progress } from "./progress.js";
 
 /** What every subcommand runs with; injected so commands are tested in memory. */
 export interface CliContext {
@@ -40,6 +41,25 @@ export async function withHelper<T>(ctx: CliContext, body: (helper: AnnexHelper)
     return await body(helper);
   } finally {
     await helper.close();
+  }
+}
+
+/**
+ * Sends one annex command through a fresh helper while a progress line (on a terminal) says what
+ * is happening, and returns its result as plain data.
+ */
+export async function callWithProgress(
+  ctx: CliContext,
+  doing: string,
+  command: AnnexCommandName,
+  argument: PlainAd,
+): Promise<PlainAd> {
+  const progress = new Progress(ctx.io);
+  progress.start(doing);
+  try {
+    return await withHelper(ctx, async (helper) => (await helper.call(command, argument)).plain);
+  } finally {
+    progress.stop();
   }
 }
 

@@ -1,7 +1,6 @@
 import { Command } from "commander";
-import { type CliContext, printJson, withHelper } from "../cli-context.js";
-import { type PlainAd, read } from "../plain-ad.js";
-import { Progress } from "../progress.js";
+import { type CliContext, callWithProgress, printJson } from "../cli-context.js";
+import { read } from "../plain-ad.js";
 import { annexNameOf } from "../request-options.js";
 
 interface DeleteFlags {
@@ -22,24 +21,11 @@ export function buildDeleteCommand(ctx: CliContext): Command {
     .option("--json", "print the result as JSON")
     .action(async (positional: string | undefined, flags: DeleteFlags) => {
       const name = annexNameOf(positional, flags.name, "delete");
-      const progress = new Progress(ctx.io);
-      progress.start(`deleting annex ${name}`);
-      let result: PlainAd;
-      try {
-        result = await withHelper(
-          ctx,
-          async (helper) =>
-            (
-              await helper.call("ANNEX_DELETE", {
-                Name: name,
-                Wait: flags.wait !== false,
-                ...(flags.region === undefined ? {} : { Region: flags.region }),
-              })
-            ).plain,
-        );
-      } finally {
-        progress.stop();
-      }
+      const result = await callWithProgress(ctx, `deleting annex ${name}`, "ANNEX_DELETE", {
+        Name: name,
+        Wait: flags.wait !== false,
+        ...(flags.region === undefined ? {} : { Region: flags.region }),
+      });
       if (flags.json === true) {
         printJson(ctx, result);
         return;

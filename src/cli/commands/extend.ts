@@ -1,7 +1,6 @@
 import { Command } from "commander";
-import { type CliContext, printJson, withHelper } from "../cli-context.js";
-import { type PlainAd, read } from "../plain-ad.js";
-import { Progress } from "../progress.js";
+import { type CliContext, callWithProgress, printJson } from "../cli-context.js";
+import { read } from "../plain-ad.js";
 import { annexNameOf, extendHours } from "../request-options.js";
 import { formatUtcMinute } from "../table.js";
 
@@ -28,25 +27,12 @@ export function buildExtendCommand(ctx: CliContext): Command {
     .action(async (positional: string | undefined, flags: ExtendFlags) => {
       const name = annexNameOf(positional, flags.name, "extend");
       const hours = extendHours(flags.duration);
-      const progress = new Progress(ctx.io);
-      progress.start(`extending annex ${name} by ${hours} h`);
-      let result: PlainAd;
-      try {
-        result = await withHelper(
-          ctx,
-          async (helper) =>
-            (
-              await helper.call("ANNEX_EXTEND", {
-                Name: name,
-                Hours: hours,
-                Wait: flags.wait !== false,
-                ...(flags.region === undefined ? {} : { Region: flags.region }),
-              })
-            ).plain,
-        );
-      } finally {
-        progress.stop();
-      }
+      const result = await callWithProgress(ctx, `extending annex ${name} by ${hours} h`, "ANNEX_EXTEND", {
+        Name: name,
+        Hours: hours,
+        Wait: flags.wait !== false,
+        ...(flags.region === undefined ? {} : { Region: flags.region }),
+      });
       if (flags.json === true) {
         printJson(ctx, result);
         return;

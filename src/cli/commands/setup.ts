@@ -1,9 +1,8 @@
 import { stat } from "node:fs/promises";
 import { Command } from "commander";
-import { type CliContext, defaultRegion, printJson, withHelper } from "../cli-context.js";
+import { type CliContext, callWithProgress, defaultRegion, printJson, withHelper } from "../cli-context.js";
 import { CliError, EXIT, type ExitStatus } from "../exit-codes.js";
-import { type PlainAd, read } from "../plain-ad.js";
-import { Progress } from "../progress.js";
+import { read } from "../plain-ad.js";
 import { formatTable } from "../table.js";
 
 /** One line of `setup --check`. */
@@ -50,14 +49,12 @@ async function runSetup(ctx: CliContext, flags: SetupFlags): Promise<void> {
   const argument: Record<string, string> = {};
   if (flags.region !== undefined) argument.Region = flags.region;
   if (flags.leaseFunctionZip !== undefined) argument.LeaseFunctionZip = flags.leaseFunctionZip;
-  const progress = new Progress(ctx.io);
-  progress.start(`setting up condor-annex in ${region} (stack HTCondorAnnexSetup)`);
-  let result: PlainAd;
-  try {
-    result = await withHelper(ctx, async (helper) => (await helper.call("ANNEX_SETUP", argument)).plain);
-  } finally {
-    progress.stop();
-  }
+  const result = await callWithProgress(
+    ctx,
+    `setting up condor-annex in ${region} (stack HTCondorAnnexSetup)`,
+    "ANNEX_SETUP",
+    argument,
+  );
   if (flags.json === true) {
     printJson(ctx, result);
     return;
