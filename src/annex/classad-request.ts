@@ -1,7 +1,7 @@
 import type { ClassAd } from "../classad/classad.js";
 import { type EvaluationOptions, Evaluator } from "../classad/evaluate.js";
 import { parseClassAd } from "../classad/parse.js";
-import type { Value } from "../classad/value.js";
+import { describeValue, type Value } from "../classad/value.js";
 import { validateAnnexRequest } from "./request.js";
 import type { AnnexDefaults, RequestIssue, RequestValidation, RequestValue } from "./types.js";
 
@@ -34,7 +34,7 @@ function plainValue(
         if (evaluated.kind !== "string") {
           return {
             ok: false,
-            why: `a list holding ${describe(evaluated)} (lists must hold strings, e.g. { "a", "b" })`,
+            why: `a list holding ${describeValue(evaluated)} (lists must hold strings, e.g. { "a", "b" })`,
           };
         }
         items.push(evaluated.value);
@@ -48,7 +48,7 @@ function plainValue(
         if (evaluated.kind !== "string") {
           return {
             ok: false,
-            why: `a nested ad whose ${attribute.name} is ${describe(evaluated)} (values must be strings)`,
+            why: `a nested ad whose ${attribute.name} is ${describeValue(evaluated)} (values must be strings)`,
           };
         }
         record[attribute.name] = evaluated.value;
@@ -62,21 +62,6 @@ function plainValue(
     case "absTime":
     case "relTime":
       return { ok: false, why: `a ${value.kind === "absTime" ? "time" : "duration"} value` };
-  }
-}
-
-function describe(value: Value): string {
-  switch (value.kind) {
-    case "integer":
-      return `the integer ${value.value}`;
-    case "real":
-      return `the real ${value.value}`;
-    case "boolean":
-      return `the boolean ${value.value}`;
-    case "classad":
-      return "a nested ad";
-    default:
-      return value.kind === "undefined" || value.kind === "error" ? value.kind : `a ${value.kind}`;
   }
 }
 

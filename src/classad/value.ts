@@ -91,3 +91,30 @@ export function isNumber(value: Value): value is Extract<Value, { kind: "integer
 export function numberOf(value: Extract<Value, { kind: "integer" | "real" }>): number {
   return value.kind === "integer" ? Number(value.value) : value.value;
 }
+
+/**
+ * A value in words for error messages: `the integer 4`, `the string "x"`, `a list`, `undefined`.
+ * Strings are shown as JSON of their bytes.
+ */
+export function describeValue(value: Value): string {
+  switch (value.kind) {
+    case "string":
+      return `the string ${JSON.stringify(value.value)}`;
+    case "integer":
+      return `the integer ${value.value}`;
+    case "real":
+      return `the real ${value.value}`;
+    case "boolean":
+      return `the boolean ${value.value}`;
+    case "classad":
+      return "a nested ad";
+    case "list":
+      return "a list";
+    case "absTime":
+      return "a time value";
+    case "relTime":
+      return "a duration value";
+    default:
+      return value.kind;
+  }
+}

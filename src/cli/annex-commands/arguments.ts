@@ -1,6 +1,6 @@
 import type { ClassAd } from "../../classad/classad.js";
 import { Evaluator } from "../../classad/evaluate.js";
-import type { Value } from "../../classad/value.js";
+import { describeValue, type Value } from "../../classad/value.js";
 import type { Checked, ClassAdCodec, RequestAdError } from "../../gahp/classad-command.js";
 import { type PathStep, SourceText } from "./source-positions.js";
 
@@ -62,25 +62,6 @@ export function issuesToError(
   };
 }
 
-function describe(value: Value): string {
-  switch (value.kind) {
-    case "string":
-      return `the string ${JSON.stringify(value.value)}`;
-    case "integer":
-      return `the integer ${value.value}`;
-    case "real":
-      return `the real ${value.value}`;
-    case "boolean":
-      return `the boolean ${value.value}`;
-    case "classad":
-      return "a nested ad";
-    case "list":
-      return "a list";
-    default:
-      return value.kind;
-  }
-}
-
 /** Reads typed attributes from an argument ad; `finish()` reports every problem at once. */
 export class ArgumentReader {
   readonly issues: ArgumentIssue[] = [];
@@ -118,7 +99,7 @@ export class ArgumentReader {
     if (value.kind === "string" && value.value !== "") return value.value;
     this.problem(
       name,
-      `expected ${form}, got ${value.kind === "string" ? "an empty string" : describe(value)}`,
+      `expected ${form}, got ${value.kind === "string" ? "an empty string" : describeValue(value)}`,
     );
     return undefined;
   }
@@ -127,7 +108,7 @@ export class ArgumentReader {
     const value = this.#value(name, false, "true or false");
     if (value === undefined) return undefined;
     if (value.kind === "boolean") return value.value;
-    this.problem(name, `expected true or false, got ${describe(value)}`);
+    this.problem(name, `expected true or false, got ${describeValue(value)}`);
     return undefined;
   }
 
@@ -149,7 +130,7 @@ export class ArgumentReader {
       (options.min !== undefined && n < options.min) ||
       (options.max !== undefined && n > options.max)
     ) {
-      this.problem(name, `expected ${form}, got ${describe(value)}`);
+      this.problem(name, `expected ${form}, got ${describeValue(value)}`);
       return undefined;
     }
     return n;
@@ -160,7 +141,7 @@ export class ArgumentReader {
     const value = this.#value(name, options.required ?? false, options.form);
     if (value === undefined) return undefined;
     if (value.kind !== "list") {
-      this.problem(name, `expected ${options.form}, got ${describe(value)}`);
+      this.problem(name, `expected ${options.form}, got ${describeValue(value)}`);
       return undefined;
     }
     return { items: value.items.map((item) => this.#evaluator.evaluate(item, value.scope)) };
