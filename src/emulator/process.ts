@@ -200,7 +200,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 /**
  * Decides the target from the environment, before anything is started:
  * `AWS_ENDPOINT_URL` set → `external`; `ANNEX_TEST_REAL_AWS=1` → `real-aws`;
- * `ANNEX_TEST_TARGET=localstack` → `unavailable` (no Docker here); otherwise undefined (start moto).
+ * `ANNEX_TEST_TARGET=localstack` → `unavailable` until the e2e global setup finds a Docker engine
+ * and starts LocalStack (test/support/localstack.ts); otherwise undefined (start moto).
  */
 export function targetFromEnvironment(env: NodeJS.ProcessEnv = process.env): AwsTarget | undefined {
   const endpoint = env.AWS_ENDPOINT_URL;

@@ -7,9 +7,21 @@
 import { rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { type EmulatorHandle, startEmulator, targetFromEnvironment } from "./emulator-process.js";
+import { dockerEngineProblem, startLocalStack } from "./localstack.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const external = targetFromEnvironment();
+  let external = targetFromEnvironment();
+  if (external?.kind === "unavailable" && process.env.ANNEX_TEST_TARGET === "localstack") {
+    // LocalStack needs a Docker engine: start it when one answers, else skip with the reason.
+    const problem = await dockerEngineProblem();
+    if (problem === undefined) {
+      const localStack = await startLocalStack();
+      process.stderr.write(`[emulator] ${localStack.target.reason}\n`);
+      project.provide("annexAwsTarget", localStack.target);
+      return () => localStack.stop();
+    }
+    external = { ...external, reason: `${external.reason} (testcontainers: ${problem})` };
+  }
   if (external !== undefined) {
     process.stderr.write(`[emulator] ${external.reason ?? external.kind}\n`);
     project.provide("annexAwsTarget", external);
