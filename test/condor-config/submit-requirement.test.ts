@@ -99,6 +99,10 @@ describe("SUBMIT_REQUIREMENT_ANNEXREQUEST", () => {
     ['[ Name = "chem-burst"; Spot = "yes" ]', "Spot a string"],
     ['[ Name = "chem-burst"; LeaseMinutes = 1.5 ]', "LeaseMinutes a real"],
     ['[ Name = "chem-burst"; MaxHours = -1 ]', "MaxHours negative"],
+    ['[ Name = "chem-burst"; MaxHours = 169 ]', "MaxHours beyond a week"],
+    ['[ Name = "chem-burst"; LeaseMinutes = 1 ]', "LeaseMinutes below 2"],
+    ['[ Name = "chem-burst"; LeaseMinutes = 1441 ]', "LeaseMinutes beyond a day"],
+    ['[ Name = "chem-burst"; MaxInstances = 10001 ]', "MaxInstances beyond 10000"],
     ['[ Name = "chem-burst"; InstanceTypes = "c5.large" ]', "InstanceTypes not a list"],
     ['[ Name = "chem-burst"; InstanceTypes = {} ]', "InstanceTypes empty"],
   ])("rejects %s (%s) with the generic reason", (request) => {
@@ -107,7 +111,7 @@ describe("SUBMIT_REQUIREMENT_ANNEXREQUEST", () => {
     expect(r.reason).toEqual({
       kind: "string",
       value:
-        "+AnnexRequest is malformed: an attribute has the wrong type or is unknown; see the AnnexRequest reference in the condor-annex README",
+        "+AnnexRequest is malformed: an attribute has the wrong type, is out of range or is unknown; see the AnnexRequest reference in the condor-annex README",
     });
   });
 
