@@ -15,7 +15,7 @@ describe("AWS client configuration", () => {
       region: "eu-west-1",
       endpoint: "http://127.0.0.1:5555",
       credentials: undefined,
-      maxAttempts: 6,
+      maxAttempts: 10,
       retryMode: "adaptive",
     });
   });
