@@ -73,12 +73,16 @@ function ownerOf(request: AnnexRequest): string {
   }
 }
 
-/** The template parameters of an annex stack. */
+/**
+ * The template parameters of an annex stack: what `create` deploys and what
+ * `condor-annex template annex` prints. Needs only the pool, the setup stack's bucket and Lambda,
+ * and the placement (no VPC when the subnets are the default VPC's, resolved at deploy time).
+ */
 export function annexStackParams(
-  ctx: AnnexContext,
+  ctx: Pick<AnnexContext, "pool">,
   request: AnnexRequest,
-  setup: SetupOutputs,
-  placement: { vpcId: string; subnets: readonly string[] },
+  setup: Pick<SetupOutputs, "tokenBucket" | "leaseFunctionArn">,
+  placement: { vpcId?: string | undefined; subnets: readonly string[] },
   deadline: Date,
   leasePeriodSeconds: LeasePeriodSeconds | undefined,
 ): AnnexStackParams {
@@ -90,7 +94,7 @@ export function annexStackParams(
     annexName: request.name,
     instanceTypes: request.instanceTypes,
     subnets: placement.subnets,
-    vpcId: placement.vpcId,
+    ...(placement.vpcId === undefined ? {} : { vpcId: placement.vpcId }),
     image:
       request.image.kind === "ami"
         ? { kind: "ami", imageId: request.image.id }

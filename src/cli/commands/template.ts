@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { stringify } from "yaml";
 import type { AnnexStackParams, CfnTemplate, LeasePeriodSeconds } from "../../../templates/index.js";
 import { renderAnnexStack, renderSetupStack } from "../../../templates/index.js";
+import { annexStackParams } from "../../annex/create.js";
 import { loadAnnexDefaults } from "../../annex/defaults.js";
 import { validateAnnexRequest } from "../../annex/request.js";
 import { type CliContext, printJson } from "../cli-context.js";
@@ -63,35 +64,17 @@ async function annexParams(ctx: CliContext, flags: TemplateFlags): Promise<Annex
     throw usageError("--subnets needs --vpc <vpc-id> (their VPC)");
   const period =
     flags.leasePeriod === undefined ? undefined : (Number(flags.leasePeriod) as LeasePeriodSeconds);
-  const owners = r.owner
-    ?.split(",")
-    .map((o) => o.trim())
-    .filter((o) => o !== "");
-  return {
-    annexName: r.name,
-    instanceTypes: r.instanceTypes,
-    subnets: r.subnets,
-    ...(r.subnets.length > 0 && flags.vpc !== undefined ? { vpcId: flags.vpc } : {}),
-    image:
-      r.image.kind === "ami"
-        ? { kind: "ami", imageId: r.image.id }
-        : { kind: "ssm", parameter: r.image.parameter },
-    spot: r.spot,
-    onDemandBase: r.onDemandBase,
-    desiredCapacity: r.count ?? 0,
-    maxCapacity: r.maxInstances,
-    leaseMinutes: r.leaseMinutes,
-    ...(period === undefined ? {} : { leasePeriodSeconds: period }),
-    deadline: new Date(ctx.now() + r.maxHours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
-    collectorHost: r.collectorHost,
-    pool: flags.pool ?? r.collectorHost,
-    owner: r.owner ?? "",
-    tags: r.tags,
-    tokenBucket: flags.tokenBucket ?? PLACEHOLDER_BUCKET,
-    leaseFunctionArn: flags.leaseFunctionArn ?? PLACEHOLDER_LEASE_ARN,
-    idleMinutes: r.idleMinutes,
-    ...(owners === undefined || owners.length === 0 ? {} : { allowedJobOwners: owners }),
-  };
+  return annexStackParams(
+    { pool: flags.pool ?? r.collectorHost },
+    r,
+    {
+      tokenBucket: flags.tokenBucket ?? PLACEHOLDER_BUCKET,
+      leaseFunctionArn: flags.leaseFunctionArn ?? PLACEHOLDER_LEASE_ARN,
+    },
+    { subnets: r.subnets, ...(r.subnets.length > 0 ? { vpcId: flags.vpc } : {}) },
+    new Date(ctx.now() + r.maxHours * 3_600_000),
+    period,
+  );
 }
 
 /** `condor-annex template setup|annex`: prints a CloudFormation template, rendered from flags. */
