@@ -51,6 +51,14 @@ export class ClassAd {
     this.byKey.set(attributeKey(name), { name, expr });
   }
 
+  /**
+   * {@link set} for readers that already have the key (`attributeKey(attribute.name)`) and an
+   * attribute object, which ads may share since it is immutable.
+   */
+  setAttribute(key: string, attribute: Attribute): void {
+    this.byKey.set(key, attribute);
+  }
+
   /** The expression bound to `name`, case-insensitively, or undefined. */
   get(name: string): Expr | undefined {
     return this.byKey.get(attributeKey(name))?.expr;

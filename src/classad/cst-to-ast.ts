@@ -105,7 +105,6 @@ export function buildExpression(cst: CstNode): Expr {
   return {
     kind: "ternary",
     cond: condition,
-    // biome-ignore lint/suspicious/noThenProperty: the AST field name is fixed by ast.ts
     ifTrue: buildExpression(node(c, "then")),
     ifFalse: buildExpression(node(c, "otherwise")),
   };

@@ -152,7 +152,6 @@ export function expression(options: AstOptions = {}): fc.Arbitrary<Expr> {
       }),
       fc
         .tuple(tie("expr"), tie("expr"), tie("expr"))
-        // biome-ignore lint/suspicious/noThenProperty: the AST field name is fixed by ast.ts
         .map(([c, t, o]): Expr => ({ kind: "ternary", cond: atLeast(c, 1), ifTrue: t, ifFalse: o })),
       fc.tuple(tie("expr"), identifier).map(([b, n]): Expr => {
         const base = isNumber(b) ? paren(b) : atLeast(b, 13);

@@ -1,6 +1,8 @@
 import { Readable } from "node:stream";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ClassAd } from "../../src/classad/classad.js";
+import { ClassAd } from "../../src/classad/classad.js";
+import type { ParseResult } from "../../src/classad/errors.js";
 import {
   formatOldAd,
   formatOldAds,
@@ -228,4 +230,159 @@ describe("the literal fast path gives exactly the full grammar's result", () => 
       expect(direct.ok).toBe(full.ok);
     });
   }
+});
+
+describe("the stream reader's name prediction and value memo change nothing", () => {
+  // An independent, deliberately plain reader: split lines, cut at the first '=', parse every
+  // value with the full grammar. The real reader predicts each line's name from the previous ad,
+  // recognises repeated values in place and reads chunk by chunk; it must agree exactly.
+  function plainRead(text: string): string[] {
+    const out: string[] = [];
+    let ad = new ClassAd();
+    let failed: string | null = null;
+    let adIndex = 0;
+    const endAd = () => {
+      if (failed !== null) out.push(failed);
+      else if (ad.size > 0) out.push(showAd(ad));
+      if (failed !== null || ad.size > 0) adIndex++;
+      ad = new ClassAd();
+      failed = null;
+    };
+    const lines = text.split("\n");
+    if (lines.at(-1) === "") lines.pop();
+    for (const [i, raw] of lines.entries()) {
+      const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      if (line.trim() === "") {
+        endAd();
+        continue;
+      }
+      if (failed !== null || line.trimStart().startsWith("#")) continue;
+      const eq = line.indexOf("=");
+      const name = eq < 0 ? "" : line.slice(0, eq).trim();
+      if (name === "") {
+        failed = `error in ad ${adIndex} at line ${i + 1}`;
+        continue;
+      }
+      const parsed = parseExpression(line.slice(eq + 1).trim(), {
+        oldSyntax: true,
+        oldSemantics: true,
+        inputIsBytes: true,
+      });
+      if (parsed.ok) ad.set(name, parsed.value);
+      else failed = `error in ad ${adIndex} at line ${i + 1} (${name})`;
+    }
+    endAd();
+    return out;
+  }
+
+  function showAd(ad: ClassAd): string {
+    return [...ad.attributes()].map((a) => `${a.name}=${sexpr(a.expr)}`).join(" | ");
+  }
+
+  function show(results: ParseResult<ClassAd>[]): string[] {
+    return results.map((r) =>
+      r.ok
+        ? showAd(r.value)
+        : `error in ad ${r.error.adIndex} at line ${r.error.line}${r.error.attribute === undefined ? "" : ` (${r.error.attribute})`}`,
+    );
+  }
+
+  // Names that are prefixes of each other or differ only in case; values of equal length that
+  // differ, strings with the old syntax's backslash rules, lists, records, and bad values.
+  const names = ["A", "AB", "ab", "Abc", "A_1", "Long_Attribute_Name", "Long_Attribute_NameX", "B"];
+  const values = [
+    "1",
+    "2",
+    "12",
+    "-7",
+    "0",
+    "1.5",
+    "2.5",
+    "true",
+    "FALSE",
+    "undefined",
+    '"x"',
+    '"y"',
+    '"xy"',
+    '"a\\"b"',
+    '"a\\b"',
+    '"tail\\"',
+    '"a\\"b\\"c"',
+    '"\\"\\""',
+    '"a" "b"',
+    '"é"',
+    "{ 1,2 }",
+    "{ 1,3 }",
+    "[ a = 1; b = 2 ]",
+    "[ a = 1; b = 3 ]",
+    "A + 1",
+    "A + 2",
+    "(1",
+    "01",
+    '"open',
+    "x =?= y",
+  ];
+  const line = fc.oneof(
+    {
+      weight: 12,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...names), fc.constantFrom(" = ", "=", "  =\t"), fc.constantFrom(...values))
+        .map(([n, eq, v]) => `${n}${eq}${v}`),
+    },
+    { weight: 1, arbitrary: fc.constantFrom("", "  ", "# comment", "no equals here", " = 5", "A = 1\r") },
+  );
+  // Ads mostly repeat one template (as a queue does) with some lines changed, dropped or added.
+  const stream = fc
+    .tuple(
+      fc.array(line, { minLength: 1, maxLength: 8 }),
+      fc.array(fc.array(fc.tuple(fc.nat(9), line), { maxLength: 3 }), { minLength: 1, maxLength: 6 }),
+    )
+    .map(([template, edits]) =>
+      edits
+        .map((changes) => {
+          const ad = [...template];
+          for (const [at, l] of changes) ad[at % (ad.length + 1)] = l;
+          return `${ad.join("\n")}\n\n`;
+        })
+        .join(""),
+    );
+
+  it("agrees with a plain line-by-line reader whatever the chunking (bytes, strings, both)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        stream,
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        async (text, sizes, mixed) => {
+          const expected = plainRead(text);
+          const bytes = Buffer.from(text, "latin1");
+          expect(show(parseOldAdsFromText(text, { inputIsBytes: true }))).toEqual(expected);
+          const chunks: (Buffer | string)[] = [];
+          for (let at = 0, k = 0; at < bytes.length; k++) {
+            const size = sizes[k % sizes.length] ?? 1;
+            const chunk = bytes.subarray(at, at + size);
+            // String chunks only where they hold ASCII, so both readings of the text agree.
+            chunks.push(
+              mixed && k % 2 === 1 && chunk.every((b) => b < 0x80) ? chunk.toString("latin1") : chunk,
+            );
+            at += size;
+          }
+          if (typeof chunks[0] === "string") chunks[0] = Buffer.from(chunks[0], "latin1");
+          expect(show(await collect(parseOldAds(chunks)))).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("lets consecutive ads share the trees (and attribute objects) of repeated values", () => {
+    const rs = parseOldAdsFromText('S = "same"\nL = { 1,2 }\nN = 7\n\nS = "same"\nL = { 1,2 }\nN = 8\n', {
+      inputIsBytes: true,
+    });
+    const [x, y] = rs.map((r) => (r.ok ? [...r.value.attributes()] : []));
+    expect(y?.[0]).toBe(x?.[0]);
+    expect(y?.[1]).toBe(x?.[1]);
+    expect(y?.[2]).not.toBe(x?.[2]);
+    expect(y?.[2]?.expr).toEqual({ kind: "literal", value: { type: "integer", value: 8n } });
+  });
 });
