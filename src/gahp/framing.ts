@@ -8,6 +8,8 @@
  * (any case) stands for "no value".
  */
 
+import { EscapedField, type ResultField } from "./types.js";
+
 const LF = 0x0a;
 const BACKSLASH = 0x5c;
 
@@ -155,20 +157,26 @@ export function splitArgs(line: string): string[] {
   return args;
 }
 
-/** Undoes the escapes of one field; a backslash at its very end escapes nothing and is dropped. */
+/**
+ * Undoes the escapes of one field; a backslash at its very end escapes nothing and is dropped.
+ * The result is built with `join`, which makes one flat string: `replaceAll` and `+=` make a tree
+ * of cons strings that costs several times the memory, and a result line's fields often outlive
+ * a young-generation collection (in the client, a resolved promise holds them).
+ */
 function unescapeField(field: string, escapes: boolean, onlySpaceEscapes: boolean): string {
   if (!escapes) return field;
-  if (onlySpaceEscapes) return field.replaceAll("\\ ", " ");
-  let out = "";
+  if (onlySpaceEscapes) return field.split("\\ ").join(" ");
+  const parts: string[] = [];
   let from = 0;
   for (let i = 0; i < field.length; i++) {
     if (field.charCodeAt(i) === BACKSLASH) {
-      out += field.slice(from, i);
+      parts.push(field.slice(from, i));
       from = i + 1;
       i++;
     }
   }
-  return out + field.slice(from);
+  parts.push(field.slice(from));
+  return parts.join("");
 }
 
 /**
@@ -199,12 +207,13 @@ export function escapeArg(value: string | null): string {
   return out + value.slice(from);
 }
 
-/** Joins arguments into one line of escaped fields, without the line end. */
-export function joinArgs(fields: readonly (string | null)[]): string {
+/** Joins arguments into one line of escaped fields (wire-form fields as they are), without the line end. */
+export function joinArgs(fields: readonly ResultField[]): string {
   let line = "";
   for (let i = 0; i < fields.length; i++) {
     if (i > 0) line += " ";
-    line += escapeArg(fields[i] ?? null);
+    const field = fields[i] ?? null;
+    line += field instanceof EscapedField ? field.wire : escapeArg(field);
   }
   return line;
 }

@@ -53,7 +53,8 @@ export type {
   Field,
   GahpCommand,
   GahpReply,
+  ResultField,
   ResultFields,
   SyncCommand,
 } from "./types.js";
-export { systemClock } from "./types.js";
+export { EscapedField, systemClock } from "./types.js";

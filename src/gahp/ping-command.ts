@@ -1,5 +1,5 @@
-import { isNullArg } from "./framing.js";
-import type { AsyncCommand, ResultFields } from "./types.js";
+import { escapeArg, isNullArg } from "./framing.js";
+import { type AsyncCommand, EscapedField, type ResultFields } from "./types.js";
 
 /** Longest delay `<NAME> <reqid> <delay-ms>` accepts. */
 export const MAX_PING_DELAY_MS = 60_000;
@@ -14,11 +14,10 @@ export const MAX_PING_DELAY_MS = 60_000;
  * `<reqid> 1 E_INVALID_REQUEST <message>`; a shutdown during the delay gives `1 E_SHUTDOWN`.
  */
 export function pingCommand(name: string, version: string, runningCount: () => number): AsyncCommand {
-  const versionLiteral = JSON.stringify(version);
-  const pong = (): ResultFields => [
-    "0",
-    `[ GahpVersion = ${versionLiteral}; RunningRequests = ${runningCount()} ]`,
-  ];
+  // The ad's constant parts, escaped once: only the count changes from call to call.
+  const head = escapeArg(`[ GahpVersion = ${JSON.stringify(version)}; RunningRequests = `);
+  const tail = escapeArg(" ]");
+  const pong = (): ResultFields => ["0", new EscapedField(`${head}${runningCount()}${tail}`)];
   return {
     kind: "async",
     name,

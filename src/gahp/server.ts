@@ -83,9 +83,15 @@ export class GahpServer {
   private readonly statistics: GahpStatistics;
   private readonly log: (message: string) => void;
   private readonly debug: ((message: string) => void) | undefined;
-  private readonly running = new Map<number, RequestContext>();
-  private readonly queuedIds = new Set<number>();
+  /**
+   * Asynchronous requests in flight by id: the context while running, {@link SETTLED} once the
+   * result waits for `RESULTS` (the id stays reserved; the context can be collected).
+   */
+  private readonly inFlight = new Map<number, RequestContext | typeof SETTLED>();
+  private running = 0;
   private afterReplyActions: (() => void)[] = [];
+  /** Accepted asynchronous requests whose handlers have not been started yet (see runAsync). */
+  private acceptedRequests: RequestContext[] = [];
   private linesSinceFlush = 0;
   private currentState: ServerState = "new";
   private closing: Promise<void> | undefined;
@@ -139,7 +145,7 @@ export class GahpServer {
 
   /** Asynchronous requests whose handler is still running. */
   get runningCount(): number {
-    return this.running.size;
+    return this.running;
   }
 
   /** Results waiting for `RESULTS`. */
@@ -163,6 +169,10 @@ export class GahpServer {
     }
     this.splitter.push(chunk, this.onLine);
     this.writer.flush();
+    if (this.acceptedRequests.length > 0) {
+      this.startAccepted();
+      this.writer.flush();
+    }
   }
 
   /** The input has ended: answers a final unterminated line, then closes as if on `QUIT`. */
@@ -170,6 +180,7 @@ export class GahpServer {
     if (this.currentState === "running") {
       this.splitter.end(this.onLine);
       this.writer.flush();
+      this.startAccepted();
     }
     return this.close("eof");
   }
@@ -181,17 +192,18 @@ export class GahpServer {
    */
   close(reason: CloseReason): Promise<void> {
     if (this.closing) return this.closing;
+    if (this.currentState === "running") this.startAccepted();
     this.currentState = "draining";
     this.writer.flush();
     this.log(
-      `closing (${reason}): ${this.running.size} request(s) running, ${this.queue.size} result(s) uncollected`,
+      `closing (${reason}): ${this.running} request(s) running, ${this.queue.size} result(s) uncollected`,
     );
     this.closing = this.drain(reason);
     return this.closing;
   }
 
   private async drain(reason: CloseReason): Promise<void> {
-    if (this.running.size > 0) {
+    if (this.running > 0) {
       const timeoutMs = this.options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
       await new Promise<void>((resolve) => {
         const timer = this.clock.setTimeout(resolve, timeoutMs);
@@ -201,14 +213,15 @@ export class GahpServer {
         };
       });
       this.wakeDrain = undefined;
-      for (const [requestId, context] of this.running) {
+      for (const [requestId, context] of this.inFlight) {
+        if (context === SETTLED || context.settled) continue;
         this.log(`request ${requestId} abandoned: still running after ${timeoutMs} ms of shutdown`);
         context.abort();
       }
-      this.running.clear();
+      this.running = 0;
     }
     for (const { line } of this.queue.take()) this.log(`result never collected: ${line}`);
-    this.queuedIds.clear();
+    this.inFlight.clear();
     this.currentState = "closed";
     this.log(`closed (${reason})`);
     this.options.onClosed?.(reason);
@@ -240,6 +253,8 @@ export class GahpServer {
     if (command === undefined) {
       this.reject(`unknown command ${truncate(name)}`);
     } else if (command.kind === "sync") {
+      // A synchronous command sees every earlier request started (RESULTS, QUIT, STATISTICS).
+      if (this.acceptedRequests.length > 0) this.startAccepted();
       this.runSync(command, args);
     } else {
       this.runAsync(command, args);
@@ -283,52 +298,70 @@ export class GahpServer {
       );
       return;
     }
-    if (this.running.has(requestId) || this.queuedIds.has(requestId)) {
+    if (this.inFlight.has(requestId)) {
       this.reject(`${command.name}: request id ${requestId} is already in flight`);
       return;
     }
-    if (
-      this.running.size + this.queuedIds.size >=
-      (this.options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT)
-    ) {
+    if (this.inFlight.size >= (this.options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT)) {
       this.writeReply({ kind: "F", error: "too many requests in flight; collect results with RESULTS" });
       this.log(`${command.name} ${requestId} refused: too many requests in flight`);
       return;
     }
     this.writer.line("S");
     this.debug?.("-> S");
-    const context = new RequestContext(requestId, this.clock, this.log);
-    this.running.set(requestId, context);
+    const context = new RequestContext(requestId, command, args, this.clock, this.log);
+    this.inFlight.set(requestId, context);
+    this.running++;
+    // The handler starts once the S replies of this input chunk are written (or before the next
+    // synchronous command): a burst of requests is acknowledged first, so the immediate reply
+    // never waits for the work of the requests ahead of it.
+    this.acceptedRequests.push(context);
+  }
+
+  /** Starts the handlers of accepted requests, in order. */
+  private startAccepted(): void {
+    const accepted = this.acceptedRequests;
+    this.acceptedRequests = [];
+    for (const context of accepted) this.startHandler(context);
+  }
+
+  private startHandler(context: RequestContext): void {
+    const command = context.command;
     let outcome: ResultFields | Promise<ResultFields>;
     try {
-      outcome = command.handle(args.slice(2), context);
+      outcome = command.handle(context.takeArgs().slice(2), context);
     } catch (error) {
       outcome = internalError(command.name, error, this.log);
     }
     if (isPromiseLike(outcome)) {
       outcome.then(
-        (fields) => this.complete(requestId, context, fields),
-        (error: unknown) => this.complete(requestId, context, internalError(command.name, error, this.log)),
+        (fields) => this.complete(context, fields),
+        (error: unknown) => this.complete(context, internalError(command.name, error, this.log)),
       );
     } else {
-      this.complete(requestId, context, outcome);
+      this.complete(context, outcome);
     }
   }
 
-  private complete(requestId: number, context: RequestContext, fields: ResultFields): void {
+  private complete(context: RequestContext, fields: ResultFields): void {
+    const requestId = context.requestId;
     const line = fields.length === 0 ? String(requestId) : `${requestId} ${joinArgs(fields)}`;
     // A handler abandoned at shutdown may still settle later; its context is no longer ours.
-    if (this.running.get(requestId) !== context) {
+    if (context.settled || this.inFlight.get(requestId) !== context) {
       this.log(`late result of abandoned request: ${truncate(line)}`);
       return;
     }
-    this.running.delete(requestId);
+    context.settled = true;
+    this.running--;
     if (this.currentState !== "running") {
+      this.inFlight.delete(requestId);
       this.log(`result after shutdown began (not deliverable): ${truncate(line)}`);
-      if (this.running.size === 0) this.wakeDrain?.();
+      if (this.running === 0) this.wakeDrain?.();
       return;
     }
-    this.queuedIds.add(requestId);
+    // Only the id stays reserved: a thousand requests in flight then hold a thousand result
+    // lines, not their contexts and request lines, through young-generation collections.
+    this.inFlight.set(requestId, SETTLED);
     this.queue.enqueue(requestId, line);
   }
 
@@ -338,7 +371,7 @@ export class GahpServer {
     for (let i = 0; i < taken.length; i++) {
       const entry = taken[i];
       if (entry === undefined) continue;
-      this.queuedIds.delete(entry.requestId);
+      this.inFlight.delete(entry.requestId);
       lines[i] = entry.line;
     }
     return lines;
@@ -368,16 +401,32 @@ export class GahpServer {
   };
 }
 
+/** What {@link GahpServer}'s in-flight map holds for a request whose result is queued. */
+const SETTLED = Symbol("settled");
+const NO_ARGS: readonly string[] = Object.freeze([]);
+
 /** Per-request context; the AbortController is made only if the handler asks for the signal. */
 class RequestContext implements AsyncCommandContext {
   private controller: AbortController | undefined;
   private aborted = false;
+  /** The handler has settled (its result is queued, or was logged after shutdown). */
+  settled = false;
 
   constructor(
     readonly requestId: number,
+    readonly command: AsyncCommand,
+    /** The request line's arguments (command name and request id first), until the handler starts. */
+    private args: readonly string[],
     private readonly clock: Clock,
     private readonly logSink: (message: string) => void,
   ) {}
+
+  /** Hands the arguments over to the handler, keeping no reference to them. */
+  takeArgs(): readonly string[] {
+    const args = this.args;
+    this.args = NO_ARGS;
+    return args;
+  }
 
   get signal(): AbortSignal {
     if (this.controller === undefined) {

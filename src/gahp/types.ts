@@ -1,4 +1,5 @@
 /** Types shared by the GAHP server, its command table and the client. */
+import type { escapeArg } from "./framing.js";
 
 /**
  * How many arguments a command takes: an exact count, or a range (`max` omitted = no upper
@@ -36,10 +37,21 @@ export interface AsyncCommandContext extends CommandContext {
 }
 
 /**
+ * A result field already in wire form (escaped by {@link escapeArg}), for handlers that build a
+ * result from pre-escaped constant pieces rather than escaping the whole text on every call.
+ */
+export class EscapedField {
+  constructor(readonly wire: string) {}
+}
+
+/** One field of a result line: plain text (escaped when written), `null` (`NULL`), or wire form. */
+export type ResultField = Field | EscapedField;
+
+/**
  * The result of an asynchronous command: the fields after the request id. By convention
  * `["0", ...values]` on success and `["1", code, message]` on failure.
  */
-export type ResultFields = readonly Field[];
+export type ResultFields = readonly ResultField[];
 
 /** A command answered on the spot. */
 export interface SyncCommand {

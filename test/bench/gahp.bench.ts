@@ -7,6 +7,7 @@
  *
  *   npm run bench:gahp            (builds first)
  *   BENCH_GAHP_REQUESTS=500000 npm run bench:gahp
+ *   BENCH_GAHP_NODE_FLAGS="--single-threaded-gc" npm run bench:gahp   (node flags for annex-gahp)
  */
 import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -21,6 +22,9 @@ const TOTAL = Number(process.env.BENCH_GAHP_REQUESTS ?? 300_000);
 const ROUNDS = Number(process.env.BENCH_GAHP_ROUNDS ?? 3);
 const WARMUP = Number(process.env.BENCH_GAHP_WARMUP ?? 20_000);
 const env = { ...process.env, _CONDOR_ANNEX_GAHP_LOG: "/dev/null" };
+// Extra node options for the annex-gahp process (e.g. GC flags to compare), space-separated.
+const SERVER_NODE_FLAGS = (process.env.BENCH_GAHP_NODE_FLAGS ?? "").split(" ").filter((flag) => flag !== "");
+const SERVER_ARGS = [...SERVER_NODE_FLAGS, GAHP_BIN];
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -62,7 +66,7 @@ async function startupTime(args: readonly string[] = [GAHP_BIN]): Promise<number
 
 /** GahpClient: every request a promise, as condor-annex drives the helper. */
 async function viaClient(total: number): Promise<Figures> {
-  const client = await GahpClient.spawn(process.execPath, [GAHP_BIN], { env });
+  const client = await GahpClient.spawn(process.execPath, SERVER_ARGS, { env });
   // Warm-up, not measured: both processes' code is compiled by the JIT during the first batches.
   for (let round = 0; round < WARMUP / IN_FLIGHT; round++) {
     await Promise.all(Array.from({ length: IN_FLIGHT }, () => client.call("ANNEX_PING")));
@@ -96,11 +100,17 @@ async function viaClient(total: number): Promise<Figures> {
 
 /** A minimal driver straight on the pipes: batched writes, reply FIFO, RESULTS on R. */
 async function viaRawPipe(total: number): Promise<Figures> {
-  const child = spawn(process.execPath, [GAHP_BIN], { stdio: ["pipe", "pipe", "ignore"], env });
+  const child = spawn(process.execPath, SERVER_ARGS, { stdio: ["pipe", "pipe", "ignore"], env });
   const latencies = new Float64Array(total);
-  // Outstanding request lines in order: the ping's send time, or -1 for RESULTS.
-  const fifo: number[] = [];
+  // Outstanding request lines in order: the ping's send time, or -1 for RESULTS. A ring buffer
+  // (at most IN_FLIGHT pings and one RESULTS are outstanding), so the driver allocates nothing
+  // per request and its own garbage collection stays out of the figures.
+  const ring = new Float64Array(4 * IN_FLIGHT);
   let head = 0;
+  let tail = 0;
+  const push = (value: number): void => {
+    ring[tail++ % ring.length] = value;
+  };
   let pingReplies = 0;
   let issued = 0;
   let completed = 0;
@@ -116,7 +126,7 @@ async function viaRawPipe(total: number): Promise<Figures> {
     for (let i = 0; i < count && issued < total + WARMUP; i++) {
       issued++;
       out += `ANNEX_PING ${issued}\r\n`;
-      fifo.push(now);
+      push(now);
     }
     return out;
   };
@@ -156,8 +166,8 @@ async function viaRawPipe(total: number): Promise<Figures> {
           resultsWanted = true;
           continue;
         }
-        const sent = fifo[head++];
-        if (sent === undefined) throw new Error(`unexpected line ${line}`);
+        if (head === tail) throw new Error(`unexpected line ${line}`);
+        const sent = ring[head++ % ring.length] as number;
         if (sent < 0) {
           collecting = Number(body.slice(2));
           if (collecting === 0) resultsOutstanding = false;
@@ -175,7 +185,7 @@ async function viaRawPipe(total: number): Promise<Figures> {
         resultsWanted = false;
         resultsOutstanding = true;
         out += "RESULTS\r\n";
-        fifo.push(-1);
+        push(-1);
       }
       if (out !== "") child.stdin.write(out);
     });

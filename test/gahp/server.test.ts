@@ -296,10 +296,31 @@ describe("async mode: the R rule", () => {
     expect(harness.take()).toEqual(["R"]);
   });
 
-  it("writes R after the S of a command whose result is ready at once, never inside RESULTS output", () => {
+  it("writes R once results are ready: after the S replies of the chunk, never inside RESULTS output", () => {
     const harness = started([echo]);
     harness.request("ASYNC_MODE_ON", "ECHO 1 a", "ECHO 2 b", "RESULTS", "ECHO 3 c");
-    expect(harness.take()).toEqual(["S", "S", "R", "S", "S 2", "1 0 a", "2 0 b", "S", "R"]);
+    // Handlers start after the chunk's S replies, or before a synchronous command (RESULTS).
+    expect(harness.take()).toEqual(["S", "S", "S", "R", "S 2", "1 0 a", "2 0 b", "S", "R"]);
+  });
+
+  it("acknowledges a whole chunk of requests before starting any handler", () => {
+    // What each handler finds already written when it starts.
+    const writtenBefore: string[][] = [];
+    const recording: GahpCommand = {
+      kind: "async",
+      name: "REC",
+      args: { min: 0, max: 0 },
+      handle: () => {
+        writtenBefore.push(harness.take());
+        return ["0"];
+      },
+    };
+    const harness = started([recording]);
+    harness.request("ASYNC_MODE_ON", "REC 1", "REC 2", "REC 3");
+    expect(writtenBefore).toEqual([["S", "S", "S", "S"], [], []]);
+    expect(harness.take()).toEqual(["R"]);
+    harness.request("RESULTS");
+    expect(harness.take()).toEqual(["S 3", "1 0", "2 0", "3 0"]);
   });
 
   it("signals results already waiting when async mode is turned on", () => {
