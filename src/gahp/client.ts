@@ -9,6 +9,7 @@ import {
   GahpUnsupportedCommandError,
 } from "./errors.js";
 import { type FramedLine, joinArgs, LineSplitter, splitArgs } from "./framing.js";
+import { RequestTable } from "./request-table.js";
 import { type Clock, type Field, systemClock } from "./types.js";
 
 /** A reply line as the client sees it: its kind and the fields after it. */
@@ -151,7 +152,7 @@ export class GahpClient {
   private readonly clock: Clock;
   private readonly splitter: LineSplitter;
   private readonly waiters = new Fifo<ReplyWaiter>();
-  private readonly calls = new Map<number, PendingCall>();
+  private readonly calls = new RequestTable<PendingCall>();
   private prefix = "";
   private bannerWaiter: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
   private outgoing: string[] = [];
@@ -259,7 +260,8 @@ export class GahpClient {
    */
   call(name: string, args: readonly Field[] = [], options: CallOptions = {}): Promise<string[]> {
     if (this.dead) return Promise.reject(this.dead);
-    if (!this.commands.has(name.toUpperCase())) {
+    // Names are usually written as the server lists them: no upper-casing (and allocation) then.
+    if (!this.commands.has(name) && !this.commands.has(name.toUpperCase())) {
       return Promise.reject(new GahpUnsupportedCommandError(`the GAHP server does not offer ${name}`, name));
     }
     const requestId = this.allocateId();
@@ -277,7 +279,7 @@ export class GahpClient {
         reject,
         options.onAccepted,
       );
-      this.calls.set(requestId, call);
+      this.calls.set(call);
       this.armSweep(call.deadline);
       this.send(joinArgs([name, String(requestId), ...args]), call);
     });
@@ -492,15 +494,17 @@ export class GahpClient {
   }
 
   private onResultLine(fields: string[]): void {
-    const id = Number(fields[0]);
+    // The id comes off the front in place: the rest is the result, without copying the array.
+    const idText = fields.shift() ?? "";
+    const id = Number(idText);
     const call = this.calls.get(id);
     if (call === undefined) {
-      this.options.log?.(`result for unknown request id ${fields[0] ?? ""}`);
+      this.options.log?.(`result for unknown request id ${idText}`);
       return;
     }
     this.calls.delete(id);
     this.disarmSweepIfIdle();
-    if (!call.abandoned) call.resolve(fields.slice(1));
+    if (!call.abandoned) call.resolve(fields);
   }
 
   /** Polls `RESULTS` while calls are pending, for servers without async mode. */
@@ -536,8 +540,9 @@ export class GahpClient {
     this.sweepAt = Number.POSITIVE_INFINITY;
     const now = this.clock.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const [requestId, call] of this.calls) {
+    for (const call of this.calls.values()) {
       if (call.abandoned) continue;
+      const requestId = call.requestId;
       if (call.deadline <= now) {
         call.abandoned = true;
         call.reject(

@@ -1,6 +1,7 @@
 import { arityAccepts, CommandTable, describeArity } from "./command-table.js";
 import { escapeArg, type FramedLine, joinArgs, LineSplitter, splitArgs } from "./framing.js";
 import { LineWriter } from "./line-writer.js";
+import { RequestTable } from "./request-table.js";
 import { ResultQueue } from "./result-queue.js";
 import { standardCommands } from "./standard-commands.js";
 import { GahpStatistics } from "./statistics.js";
@@ -83,11 +84,8 @@ export class GahpServer {
   private readonly statistics: GahpStatistics;
   private readonly log: (message: string) => void;
   private readonly debug: ((message: string) => void) | undefined;
-  /**
-   * Asynchronous requests in flight by id: the context while running, {@link SETTLED} once the
-   * result waits for `RESULTS` (the id stays reserved; the context can be collected).
-   */
-  private readonly inFlight = new Map<number, RequestContext | typeof SETTLED>();
+  /** Asynchronous requests in flight: running, or settled with the result not yet collected. */
+  private readonly inFlight = new RequestTable<RequestContext>();
   private running = 0;
   private afterReplyActions: (() => void)[] = [];
   /** Accepted asynchronous requests whose handlers have not been started yet (see runAsync). */
@@ -213,8 +211,9 @@ export class GahpServer {
         };
       });
       this.wakeDrain = undefined;
-      for (const [requestId, context] of this.inFlight) {
-        if (context === SETTLED || context.settled) continue;
+      for (const context of this.inFlight.values()) {
+        if (context.settled) continue;
+        const requestId = context.requestId;
         this.log(`request ${requestId} abandoned: still running after ${timeoutMs} ms of shutdown`);
         context.abort();
       }
@@ -310,7 +309,7 @@ export class GahpServer {
     this.writer.line("S");
     this.debug?.("-> S");
     const context = new RequestContext(requestId, command, args, this.clock, this.log);
-    this.inFlight.set(requestId, context);
+    this.inFlight.set(context);
     this.running++;
     // The handler starts once the S replies of this input chunk are written (or before the next
     // synchronous command): a burst of requests is acknowledged first, so the immediate reply
@@ -359,9 +358,6 @@ export class GahpServer {
       if (this.running === 0) this.wakeDrain?.();
       return;
     }
-    // Only the id stays reserved: a thousand requests in flight then hold a thousand result
-    // lines, not their contexts and request lines, through young-generation collections.
-    this.inFlight.set(requestId, SETTLED);
     this.queue.enqueue(requestId, line);
   }
 
@@ -401,8 +397,6 @@ export class GahpServer {
   };
 }
 
-/** What {@link GahpServer}'s in-flight map holds for a request whose result is queued. */
-const SETTLED = Symbol("settled");
 const NO_ARGS: readonly string[] = Object.freeze([]);
 
 /** Per-request context; the AbortController is made only if the handler asks for the signal. */
