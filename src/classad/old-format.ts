@@ -270,12 +270,7 @@ export class OldAdAssembler {
       if (expr === null) {
         const parsed = parseOldValue(valueText, this.options);
         if (!parsed.ok) {
-          this.error = parsed.error.locatedIn({
-            adIndex: this.adIndex,
-            attribute: name,
-            line: this.lineNumber,
-            columnOffset: valueStart - from,
-          });
+          this.failValue(parsed.error, name, valueStart - from);
           return null;
         }
         expr = parsed.value;
@@ -304,14 +299,13 @@ export class OldAdAssembler {
   private parseValue(text: string, valueStart: number, valueEnd: number, name: string, from: number): null {
     const parsed = parseOldValue(text.slice(valueStart, valueEnd), this.options);
     if (parsed.ok) this.ad.set(name, parsed.value);
-    else
-      this.error = parsed.error.locatedIn({
-        adIndex: this.adIndex,
-        attribute: name,
-        line: this.lineNumber,
-        columnOffset: valueStart - from,
-      });
+    else this.failValue(parsed.error, name, valueStart - from);
     return null;
+  }
+
+  /** Records a bad value as this ad's error, placed at its ad, attribute, line and column. */
+  private failValue(error: ClassAdSyntaxError, attribute: string, columnOffset: number): void {
+    this.error = error.locatedIn({ adIndex: this.adIndex, attribute, line: this.lineNumber, columnOffset });
   }
 
   private entryFor(text: string, bytes: DataView | null, start: number, end: number): NameEntry {
