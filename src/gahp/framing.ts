@@ -133,30 +133,27 @@ export function splitArgs(line: string): string[] {
     return fields;
   }
   // Slow path: find the fields first (an escaped character never separates), then unescape
-  // each one; the usual escape is a space, which one replaceAll undoes.
+  // each one in place.
   const args: string[] = [];
   let start = -1;
   let escapes = false;
-  let onlySpaceEscapes = true;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === BACKSLASH) {
       if (start < 0) start = i;
       escapes = true;
-      if (line.charCodeAt(i + 1) !== 0x20) onlySpaceEscapes = false;
       i++;
     } else if (c === 0x20 || c === 0x09 || c === 0x0d) {
       if (start >= 0) {
-        args.push(unescapeField(line.slice(start, i), escapes, onlySpaceEscapes));
+        args.push(escapes ? unescapeRange(line, start, i) : line.slice(start, i));
         start = -1;
         escapes = false;
-        onlySpaceEscapes = true;
       }
     } else if (start < 0) {
       start = i;
     }
   }
-  if (start >= 0) args.push(unescapeField(line.slice(start), escapes, onlySpaceEscapes));
+  if (start >= 0) args.push(escapes ? unescapeRange(line, start, line.length) : line.slice(start));
   // An exact-size copy: the pushed-to array carries spare capacity (see the fast path).
   return args.slice();
 }
@@ -174,25 +171,44 @@ function countFields(line: string): number {
   return count;
 }
 
+/** Scratch space for {@link unescapeRange}: fields up to this size are unescaped through it. */
+const SCRATCH = Buffer.allocUnsafe(64 * 1024);
+
 /**
- * Undoes the escapes of one field; a backslash at its very end escapes nothing and is dropped.
- * The result is built with `join`, which makes one flat string: `replaceAll` and `+=` make a tree
- * of cons strings that costs several times the memory, and a result line's fields often outlive
- * a young-generation collection (in the client, a resolved promise holds them).
+ * Undoes the escapes of `line[start, end)`; a backslash at its very end escapes nothing and is
+ * dropped. A field of Latin-1 characters (all protocol text, and every escaped ClassAd) is copied
+ * into a scratch buffer and decoded once: about twice as fast as `replaceAll`, and the result is
+ * one flat string, where `replaceAll` and `+=` make trees of cons strings that cost several times
+ * the memory (a result line's fields often outlive a young-generation collection: in the client a
+ * resolved promise holds them). Other fields are joined from their pieces.
  */
-function unescapeField(field: string, escapes: boolean, onlySpaceEscapes: boolean): string {
-  if (!escapes) return field;
-  if (onlySpaceEscapes) return field.split("\\ ").join(" ");
+function unescapeRange(line: string, start: number, end: number): string {
+  if (end - start <= SCRATCH.length) {
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      let c = line.charCodeAt(i);
+      if (c === BACKSLASH) {
+        if (++i >= end) break;
+        c = line.charCodeAt(i);
+      }
+      if (c > 0xff) {
+        n = -1;
+        break;
+      }
+      SCRATCH[n++] = c;
+    }
+    if (n >= 0) return SCRATCH.toString("latin1", 0, n);
+  }
   const parts: string[] = [];
-  let from = 0;
-  for (let i = 0; i < field.length; i++) {
-    if (field.charCodeAt(i) === BACKSLASH) {
-      parts.push(field.slice(from, i));
+  let from = start;
+  for (let i = start; i < end; i++) {
+    if (line.charCodeAt(i) === BACKSLASH) {
+      parts.push(line.slice(from, i));
       from = i + 1;
       i++;
     }
   }
-  parts.push(field.slice(from));
+  parts.push(line.slice(from, end));
   return parts.join("");
 }
 

@@ -109,6 +109,15 @@ describe("splitting arguments", () => {
     expect(splitArgs("X a\\")).toEqual(["X", "a"]);
   });
 
+  it("unescapes Latin-1 fields, wider characters and fields larger than the scratch buffer alike", () => {
+    const ad = '[ Name = "é x"; Note = "a\\b" ]';
+    const wide = "漢 字 😀 x";
+    const big = `${"k ".repeat(40_000)}end`; // 80 KB with escapes: past the 64 KiB scratch buffer
+    const line = joinArgs(["R", ad, wide, big, "tail\\"]);
+    expect(splitArgs(line)).toEqual(["R", ad, wide, big, "tail\\"]);
+    expect(splitArgs(`${joinArgs(["X", big])}\\`)).toEqual(["X", big]);
+  });
+
   it("gives no arguments for an empty or blank line", () => {
     expect(splitArgs("")).toEqual([]);
     expect(splitArgs(" \t\r")).toEqual([]);
