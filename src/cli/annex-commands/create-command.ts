@@ -5,10 +5,10 @@ import { ClassAd } from "../../classad/classad.js";
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand, E_INVALID_REQUEST, formatRequestAdError } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
-import { ArgumentReader, built, issuesToError, type SourcedAd } from "./arguments.js";
+import { ArgumentReader, issuesToError, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
-import { resultAd, timeAttributes } from "./result-ads.js";
-import { failureOutcome, requirePool } from "./runtime.js";
+import { resultOutcome, timeAttributes } from "./result-ads.js";
+import { requirePool, withRuntime } from "./runtime.js";
 
 /** Options of ANNEX_CREATE that are not request attributes. */
 const OPTIONS = ["Wait", "LeasePeriodSeconds"] as const;
@@ -54,9 +54,8 @@ export function createCommand(context: AnnexCommandContext): AsyncCommand {
     name: "ANNEX_CREATE",
     codec: context.codec,
     validate: validateCreate,
-    run: async (command) => {
-      try {
-        const runtime = await context.runtime.get();
+    run: (command) =>
+      withRuntime(context.runtime, async (runtime) => {
         const validation = annexRequestFromClassAd(command.requestAd, runtime.defaults);
         if (!validation.ok) {
           const known = new Set(REQUEST_ATTRIBUTES.map((name) => name.toLowerCase()));
@@ -82,27 +81,19 @@ export function createCommand(context: AnnexCommandContext): AsyncCommand {
           wait: command.wait,
           ...(period === undefined ? {} : { leasePeriodSeconds: period }),
         });
-        return {
-          ok: true,
-          ad: built(
-            resultAd({
-              Name: result.name,
-              StackName: result.stackName,
-              StackId: result.stackId,
-              StackStatus: result.stackStatus,
-              Region: request.region,
-              Outcome: result.outcome,
-              RequestMatches: result.requestMatches,
-              ClientRequestToken: result.clientRequestToken,
-              ...timeAttributes("Deadline", result.deadline),
-              DesiredCapacity: result.desiredCapacity,
-              Subnets: result.subnets,
-            }),
-          ),
-        };
-      } catch (error) {
-        return failureOutcome(error);
-      }
-    },
+        return resultOutcome({
+          Name: result.name,
+          StackName: result.stackName,
+          StackId: result.stackId,
+          StackStatus: result.stackStatus,
+          Region: request.region,
+          Outcome: result.outcome,
+          RequestMatches: result.requestMatches,
+          ClientRequestToken: result.clientRequestToken,
+          ...timeAttributes("Deadline", result.deadline),
+          DesiredCapacity: result.desiredCapacity,
+          Subnets: result.subnets,
+        });
+      }),
   });
 }

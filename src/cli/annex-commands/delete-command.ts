@@ -1,11 +1,11 @@
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
-import { ArgumentReader, built, type SourcedAd } from "./arguments.js";
+import { ArgumentReader, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
-import { readAnnexName } from "./name-argument.js";
-import { resultAd } from "./result-ads.js";
-import { failureOutcome, requirePool } from "./runtime.js";
+import { readAnnexName, readRegion } from "./common-arguments.js";
+import { resultOutcome } from "./result-ads.js";
+import { requirePool, withRuntime } from "./runtime.js";
 
 /** The typed argument of `ANNEX_DELETE`. */
 export interface DeleteCommandRequest {
@@ -18,7 +18,7 @@ export interface DeleteCommandRequest {
 export function validateDelete(sourced: SourcedAd): Checked<DeleteCommandRequest> {
   const reader = new ArgumentReader("ANNEX_DELETE", sourced);
   const name = readAnnexName(reader, true);
-  const region = reader.string("Region", { form: 'a region name such as "us-east-1"' });
+  const region = readRegion(reader);
   const wait = reader.boolean("Wait");
   return reader.finish(() => ({ name: name ?? "", region, wait: wait ?? true }));
 }
@@ -29,29 +29,20 @@ export function deleteCommand(context: AnnexCommandContext): AsyncCommand {
     name: "ANNEX_DELETE",
     codec: context.codec,
     validate: validateDelete,
-    run: async (request) => {
-      try {
-        const runtime = await context.runtime.get();
+    run: (request) =>
+      withRuntime(context.runtime, async (runtime) => {
         requirePool(runtime);
         const result = await runtime.ops.delete(request.name, {
           wait: request.wait,
           ...(request.region === undefined ? {} : { region: request.region }),
         });
-        return {
-          ok: true,
-          ad: built(
-            resultAd({
-              Name: result.name,
-              StackName: result.stackName,
-              StackExisted: result.stackExisted,
-              StackStatus: result.stackStatus,
-              TokensDeleted: result.tokensDeleted,
-            }),
-          ),
-        };
-      } catch (error) {
-        return failureOutcome(error);
-      }
-    },
+        return resultOutcome({
+          Name: result.name,
+          StackName: result.stackName,
+          StackExisted: result.stackExisted,
+          StackStatus: result.stackStatus,
+          TokensDeleted: result.tokensDeleted,
+        });
+      }),
   });
 }

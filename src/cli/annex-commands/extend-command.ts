@@ -1,11 +1,11 @@
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
-import { ArgumentReader, built, type SourcedAd } from "./arguments.js";
+import { ArgumentReader, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
-import { readAnnexName } from "./name-argument.js";
-import { resultAd, timeAttributes } from "./result-ads.js";
-import { failureOutcome, requirePool } from "./runtime.js";
+import { readAnnexName, readRegion } from "./common-arguments.js";
+import { resultOutcome, timeAttributes } from "./result-ads.js";
+import { requirePool, withRuntime } from "./runtime.js";
 
 /** The typed argument of `ANNEX_EXTEND`. */
 export interface ExtendCommandRequest {
@@ -22,7 +22,7 @@ export function validateExtend(sourced: SourcedAd): Checked<ExtendCommandRequest
   const hours = reader.number("Hours", { required: true, form: "a number of hours > 0 (e.g. 2)" });
   if (hours !== undefined && hours <= 0)
     reader.problem("Hours", `expected a number of hours > 0, got ${hours}`);
-  const region = reader.string("Region", { form: 'a region name such as "us-east-1"' });
+  const region = readRegion(reader);
   const wait = reader.boolean("Wait");
   return reader.finish(() => ({ name: name ?? "", hours: hours ?? 0, region, wait: wait ?? true }));
 }
@@ -33,29 +33,20 @@ export function extendCommand(context: AnnexCommandContext): AsyncCommand {
     name: "ANNEX_EXTEND",
     codec: context.codec,
     validate: validateExtend,
-    run: async (request) => {
-      try {
-        const runtime = await context.runtime.get();
+    run: (request) =>
+      withRuntime(context.runtime, async (runtime) => {
         requirePool(runtime);
         const result = await runtime.ops.extend(request.name, request.hours, {
           wait: request.wait,
           ...(request.region === undefined ? {} : { region: request.region }),
         });
-        return {
-          ok: true,
-          ad: built(
-            resultAd({
-              Name: result.name,
-              StackName: result.stackName,
-              StackStatus: result.stackStatus,
-              ...timeAttributes("PreviousDeadline", result.previousDeadline),
-              ...timeAttributes("Deadline", result.deadline),
-            }),
-          ),
-        };
-      } catch (error) {
-        return failureOutcome(error);
-      }
-    },
+        return resultOutcome({
+          Name: result.name,
+          StackName: result.stackName,
+          StackStatus: result.stackStatus,
+          ...timeAttributes("PreviousDeadline", result.previousDeadline),
+          ...timeAttributes("Deadline", result.deadline),
+        });
+      }),
   });
 }

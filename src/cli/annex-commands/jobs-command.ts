@@ -3,10 +3,10 @@ import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
 import { demandAttributes } from "./annex-ads.js";
-import { ArgumentReader, built, type SourcedAd } from "./arguments.js";
+import { ArgumentReader, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
-import { resultAd, timeAttributes } from "./result-ads.js";
-import { failureOutcome, requirePool } from "./runtime.js";
+import { resultOutcome, timeAttributes } from "./result-ads.js";
+import { requirePool, withRuntime } from "./runtime.js";
 
 /** The typed argument of `ANNEX_JOBS`: a queue snapshot. */
 export interface JobsCommandRequest {
@@ -59,29 +59,20 @@ export function jobsCommand(context: AnnexCommandContext): AsyncCommand {
     name: "ANNEX_JOBS",
     codec: context.codec,
     validate: (sourced) => validateJobs(sourced),
-    run: async (request) => {
-      try {
-        const runtime = await context.runtime.get();
+    run: (request) =>
+      withRuntime(context.runtime, async (runtime) => {
         requirePool(runtime);
         const result = await runtime.demand.snapshot(request);
-        return {
-          ok: true,
-          ad: built(
-            resultAd({
-              ...timeAttributes("SnapshotTime", new Date(result.snapshotTime * 1000)),
-              Fresh: result.fresh,
-              DryRun: result.dryRun,
-              JobCount: result.jobCount,
-              IgnoredJobs: result.ignoredJobs,
-              HeartbeatCalls: result.heartbeatCalls,
-              Annexes: result.annexes.map(demandAttributes),
-              Warnings: result.warnings.length > 0 ? result.warnings : undefined,
-            }),
-          ),
-        };
-      } catch (error) {
-        return failureOutcome(error);
-      }
-    },
+        return resultOutcome({
+          ...timeAttributes("SnapshotTime", new Date(result.snapshotTime * 1000)),
+          Fresh: result.fresh,
+          DryRun: result.dryRun,
+          JobCount: result.jobCount,
+          IgnoredJobs: result.ignoredJobs,
+          HeartbeatCalls: result.heartbeatCalls,
+          Annexes: result.annexes.map(demandAttributes),
+          Warnings: result.warnings.length > 0 ? result.warnings : undefined,
+        });
+      }),
   });
 }

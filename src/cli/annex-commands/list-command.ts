@@ -2,10 +2,11 @@ import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
 import { annexRecordAttributes } from "./annex-ads.js";
-import { ArgumentReader, built, type SourcedAd } from "./arguments.js";
+import { ArgumentReader, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
-import { resultAd } from "./result-ads.js";
-import { failureOutcome, requirePool } from "./runtime.js";
+import { readRegion } from "./common-arguments.js";
+import { resultOutcome } from "./result-ads.js";
+import { requirePool, withRuntime } from "./runtime.js";
 
 /** The typed argument of `ANNEX_LIST`. */
 export interface ListCommandRequest {
@@ -16,7 +17,7 @@ export interface ListCommandRequest {
 /** `[ Region; AllPools ]`, both optional. */
 export function validateList(sourced: SourcedAd): Checked<ListCommandRequest> {
   const reader = new ArgumentReader("ANNEX_LIST", sourced);
-  const region = reader.string("Region", { form: 'a region name such as "us-east-1"' });
+  const region = readRegion(reader);
   const allPools = reader.boolean("AllPools");
   return reader.finish(() => ({ region, allPools: allPools ?? false }));
 }
@@ -27,18 +28,14 @@ export function listCommand(context: AnnexCommandContext): AsyncCommand {
     name: "ANNEX_LIST",
     codec: context.codec,
     validate: validateList,
-    run: async (request) => {
-      try {
-        const runtime = await context.runtime.get();
+    run: (request) =>
+      withRuntime(context.runtime, async (runtime) => {
         if (!request.allPools) requirePool(runtime);
         const records = await runtime.ops.list({
           allPools: request.allPools,
           ...(request.region === undefined ? {} : { region: request.region }),
         });
-        return { ok: true, ad: built(resultAd({ Annexes: records.map(annexRecordAttributes) })) };
-      } catch (error) {
-        return failureOutcome(error);
-      }
-    },
+        return resultOutcome({ Annexes: records.map(annexRecordAttributes) });
+      }),
   });
 }

@@ -1,6 +1,8 @@
 import type { Attribute, Expr } from "../../classad/ast.js";
 import { bytesFromText } from "../../classad/ast.js";
 import { ClassAd } from "../../classad/classad.js";
+import type { ClassAdOutcome } from "../../gahp/classad-command.js";
+import { built, type SourcedAd } from "./arguments.js";
 
 /**
  * Builds the result ads of the annex commands from plain data: strings, numbers (whole numbers
@@ -42,8 +44,13 @@ function attributesOf(record: { readonly [name: string]: PlainValue }): Attribut
 }
 
 /** A result ad from a record of plain values. */
-export function resultAd(record: { readonly [name: string]: PlainValue }): ClassAd {
+function resultAd(record: { readonly [name: string]: PlainValue }): ClassAd {
   return new ClassAd(attributesOf(record));
+}
+
+/** The successful outcome of a command: the result ad built from `record`. */
+export function resultOutcome(record: { readonly [name: string]: PlainValue }): ClassAdOutcome<SourcedAd> {
+  return { ok: true, ad: built(resultAd(record)) };
 }
 
 /** `{ X: <epoch seconds>, XISO: "…Z" }` for a time, or nothing when it is unknown. */

@@ -33,6 +33,21 @@ export function failureOutcome<Ad>(error: unknown): ClassAdOutcome<Ad> {
   return { ok: false, code, message: redact(message) };
 }
 
+/**
+ * Runs a command's work with the helper's runtime (built on first use). Whatever it throws — a
+ * configuration problem, an AWS error — becomes the failed outcome `1 <CODE> <message>`, redacted.
+ */
+export async function withRuntime<Ad>(
+  loader: RuntimeLoader,
+  work: (runtime: AnnexRuntime) => Promise<ClassAdOutcome<Ad>>,
+): Promise<ClassAdOutcome<Ad>> {
+  try {
+    return await work(await loader.get());
+  } catch (error) {
+    return failureOutcome(error);
+  }
+}
+
 /** Knob names of the commands (besides the request defaults of src/annex). */
 export const COMMAND_KNOBS = {
   leaseFunctionZip: "ANNEX_LEASE_FUNCTION_ZIP",

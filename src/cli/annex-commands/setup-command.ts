@@ -1,10 +1,11 @@
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
-import { ArgumentReader, built, type SourcedAd } from "./arguments.js";
+import { ArgumentReader, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
-import { resultAd } from "./result-ads.js";
-import { failureOutcome } from "./runtime.js";
+import { readRegion } from "./common-arguments.js";
+import { resultOutcome } from "./result-ads.js";
+import { withRuntime } from "./runtime.js";
 
 /** The typed argument of `ANNEX_SETUP`. */
 export interface SetupCommandRequest {
@@ -15,7 +16,7 @@ export interface SetupCommandRequest {
 /** `[ Region; LeaseFunctionZip ]`, both optional. */
 export function validateSetup(sourced: SourcedAd): Checked<SetupCommandRequest> {
   const reader = new ArgumentReader("ANNEX_SETUP", sourced);
-  const region = reader.string("Region", { form: 'a region name such as "us-east-1"' });
+  const region = readRegion(reader);
   const leaseFunctionZip = reader.string("LeaseFunctionZip", { form: "the path of the lease Lambda zip" });
   return reader.finish(() => ({ region, leaseFunctionZip }));
 }
@@ -32,9 +33,8 @@ export function setupCommand(context: AnnexCommandContext): AsyncCommand {
     name: "ANNEX_SETUP",
     codec: context.codec,
     validate: validateSetup,
-    run: async (request) => {
-      try {
-        const runtime = await context.runtime.get();
+    run: (request) =>
+      withRuntime(context.runtime, async (runtime) => {
         const zipPath = request.leaseFunctionZip ?? runtime.leaseFunctionZipPath;
         const region = request.region ?? runtime.defaults.region;
         const result = await runtime.ops.setup({
@@ -43,24 +43,16 @@ export function setupCommand(context: AnnexCommandContext): AsyncCommand {
             ? { leaseFunctionZip: await bundledLeaseZip() }
             : { leaseFunctionZipPath: zipPath }),
         });
-        return {
-          ok: true,
-          ad: built(
-            resultAd({
-              StackName: result.stackName,
-              StackId: result.stackId,
-              StackStatus: result.stackStatus,
-              Outcome: result.outcome,
-              Region: region,
-              TokenBucket: result.outputs.tokenBucket,
-              LeaseFunctionArn: result.outputs.leaseFunctionArn,
-              CloudFormationRoleArn: result.outputs.cloudFormationRoleArn,
-            }),
-          ),
-        };
-      } catch (error) {
-        return failureOutcome(error);
-      }
-    },
+        return resultOutcome({
+          StackName: result.stackName,
+          StackId: result.stackId,
+          StackStatus: result.stackStatus,
+          Outcome: result.outcome,
+          Region: region,
+          TokenBucket: result.outputs.tokenBucket,
+          LeaseFunctionArn: result.outputs.leaseFunctionArn,
+          CloudFormationRoleArn: result.outputs.cloudFormationRoleArn,
+        });
+      }),
   });
 }

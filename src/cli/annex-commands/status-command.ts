@@ -2,11 +2,11 @@ import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
 import { annexStatusAttributes } from "./annex-ads.js";
-import { ArgumentReader, built, type SourcedAd } from "./arguments.js";
+import { ArgumentReader, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
-import { readAnnexName } from "./name-argument.js";
-import { resultAd } from "./result-ads.js";
-import { failureOutcome, requirePool } from "./runtime.js";
+import { readAnnexName, readRegion } from "./common-arguments.js";
+import { resultOutcome } from "./result-ads.js";
+import { requirePool, withRuntime } from "./runtime.js";
 
 /** The typed argument of `ANNEX_STATUS`. */
 export interface StatusCommandRequest {
@@ -18,7 +18,7 @@ export interface StatusCommandRequest {
 export function validateStatus(sourced: SourcedAd): Checked<StatusCommandRequest> {
   const reader = new ArgumentReader("ANNEX_STATUS", sourced);
   const name = readAnnexName(reader, false);
-  const region = reader.string("Region", { form: 'a region name such as "us-east-1"' });
+  const region = readRegion(reader);
   return reader.finish(() => ({ name, region }));
 }
 
@@ -28,27 +28,18 @@ export function statusCommand(context: AnnexCommandContext): AsyncCommand {
     name: "ANNEX_STATUS",
     codec: context.codec,
     validate: validateStatus,
-    run: async (request) => {
-      try {
-        const runtime = await context.runtime.get();
+    run: (request) =>
+      withRuntime(context.runtime, async (runtime) => {
         requirePool(runtime);
         const statuses = await runtime.ops.status({
           ...(request.name === undefined ? {} : { name: request.name }),
           ...(request.region === undefined ? {} : { region: request.region }),
         });
-        return {
-          ok: true,
-          ad: built(
-            resultAd({
-              Annexes: statuses.map((status) =>
-                annexStatusAttributes(status, runtime.demand.latest(status.record.name)),
-              ),
-            }),
+        return resultOutcome({
+          Annexes: statuses.map((status) =>
+            annexStatusAttributes(status, runtime.demand.latest(status.record.name)),
           ),
-        };
-      } catch (error) {
-        return failureOutcome(error);
-      }
-    },
+        });
+      }),
   });
 }

@@ -10,3 +10,8 @@ export function readAnnexName(reader: ArgumentReader, required: boolean): string
   }
   return name;
 }
+
+/** Reads the optional `Region` argument (a region name such as "us-east-1"). */
+export function readRegion(reader: ArgumentReader): string | undefined {
+  return reader.string("Region", { form: 'a region name such as "us-east-1"' });
+}
