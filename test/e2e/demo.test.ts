@@ -1,30 +1,15 @@
-import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../../src/emulator/python-env.js";
+import { type BinRun, runCondorAnnex } from "../support/condor-annex-bin.js";
 
 /** Runs `condor-annex demo` as a user would (the built bin) and collects its output. */
-function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+async function runDemo(): Promise<BinRun & { ms: number }> {
   const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, "bin", "condor-annex.js"), "demo"], {
-      cwd: repoRoot,
-      // As on a user's machine: no endpoint of the test harness in the environment.
-      env: Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "AWS_ENDPOINT_URL")),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
+  // As on a user's machine: no endpoint of the test harness in the environment.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "AWS_ENDPOINT_URL"));
+  const run = await runCondorAnnex(["demo"], env);
+  return { ...run, ms: Date.now() - started };
 }
 
 function demoDirs(): string[] {

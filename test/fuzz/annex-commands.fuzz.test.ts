@@ -7,27 +7,15 @@
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ClassAd } from "../../src/classad/classad.js";
-import { parseClassAd } from "../../src/classad/parse.js";
-import { unparse } from "../../src/classad/unparse.js";
 import { annexGahpCommands } from "../../src/cli/annex-commands/index.js";
+import { loadClassAdCodec } from "../../src/cli/annex-gahp.js";
 import { escapeArg, splitArgs } from "../../src/gahp/framing.js";
-import type { ClassAdCodec } from "../../src/gahp/index.js";
 import { GahpStatistics } from "../../src/gahp/statistics.js";
 import { ServerHarness } from "../gahp/harness.js";
 import { cpuMs, FuzzMeter, fuzzParameters, fuzzTimeout, MAX_MS_PER_INPUT } from "./budget.js";
 
-const codec: ClassAdCodec<ClassAd> = {
-  parse(text) {
-    const result = parseClassAd(text);
-    if (result.ok) return result;
-    return {
-      ok: false,
-      error: { message: result.error.reason, line: result.error.line, column: result.error.column },
-    };
-  },
-  print: (ad) => unparse(ad.toRecord()),
-};
+// The helper's own codec, as annex-gahp hands it to the commands.
+const codec = await loadClassAdCodec();
 
 /** No pool, no AWS: an endpoint on a closed port and no metadata service. */
 const ENV: NodeJS.ProcessEnv = {

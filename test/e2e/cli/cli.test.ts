@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../../src/emulator/python-env.js";
+import { type BinRun, runCondorAnnex } from "../../support/condor-annex-bin.js";
 import { extensionSkipReason, useEmulator } from "../../support/emulator.js";
 
 const target = useEmulator();
@@ -37,23 +36,8 @@ function environment(): NodeJS.ProcessEnv {
 }
 
 /** Runs the built condor-annex with `args`; stdin is not a terminal. */
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, "bin", "condor-annex.js"), ...args], {
-      env: environment(),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    child.stdin.end();
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(...args: string[]): Promise<BinRun> {
+  return runCondorAnnex(args, environment());
 }
 
 describe.skipIf(skip !== undefined)("condor-annex through the real annex-gahp on the emulator", () => {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ClassAd } from "../../../src/classad/classad.js";
 import { formatOldAds } from "../../../src/classad/old-format.js";
 import { demoQueue } from "../../../src/cli/demo/scripted-queue.js";
-import { repoRoot } from "../../../src/emulator/python-env.js";
+import { CONDOR_ANNEX_BIN, runCondorAnnex } from "../../support/condor-annex-bin.js";
 import { extensionSkipReason, useEmulator } from "../../support/emulator.js";
 
 const target = useEmulator();
@@ -51,27 +51,16 @@ function environment(): NodeJS.ProcessEnv {
 }
 
 function bin(args: string[], env: NodeJS.ProcessEnv) {
-  return spawn(process.execPath, [join(repoRoot, "bin", "condor-annex.js"), ...args], {
+  return spawn(process.execPath, [CONDOR_ANNEX_BIN, ...args], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = bin(args, env);
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.on("close", (code) => resolve({ code, stdout }));
   });
 }
 
 describe.skipIf(skip !== undefined)("condor-annex watch as condor_master runs it", () => {
   it("reads the queue, creates and scales the annex through demand, and stops cleanly on SIGTERM", async () => {
     const env = environment();
-    expect((await run(["setup"], env)).code).toBe(0);
+    expect((await runCondorAnnex(["setup"], env)).code).toBe(0);
     const watch = bin(["watch"], env);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       watch.on("close", (code, signal) => resolve({ code, signal })),
@@ -96,7 +85,7 @@ describe.skipIf(skip !== undefined)("condor-annex watch as condor_master runs it
     expect(code).toBe(0);
     expect(Date.now() - stopAt).toBeLessThan(15_000);
     expect(log()).toMatch(/caught SIGTERM; stopping\n.*condor-annex watch stopped\n$/);
-    const status = await run(["status", "--json"], env);
+    const status = await runCondorAnnex(["status", "--json"], env);
     expect(status.code).toBe(0);
     const annexes = (JSON.parse(status.stdout) as { Annexes: { Name: string }[] }).Annexes;
     expect(annexes.map((annex) => annex.Name)).toEqual(["demo-burst"]);

@@ -1,0 +1,35 @@
+/** Running the built `condor-annex` from end-to-end tests, as a user's shell would. */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { repoRoot } from "../../src/emulator/python-env.js";
+
+/** The launcher `npm ci` builds for. */
+export const CONDOR_ANNEX_BIN = join(repoRoot, "bin", "condor-annex.js");
+
+/** How a finished run ended and what it printed. */
+export interface BinRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs condor-annex with `args` in the repository (stdin an empty pipe: not a terminal). */
+export function runCondorAnnex(args: readonly string[], env: NodeJS.ProcessEnv): Promise<BinRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CONDOR_ANNEX_BIN, ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    child.stdin.end();
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
