@@ -17,8 +17,9 @@ import { Evaluator } from "../../src/classad/evaluate.js";
 import { symmetricMatch } from "../../src/classad/match.js";
 import { formatOldAd, parseOldAds } from "../../src/classad/old-format.js";
 import { ClassAdOracle } from "../classad/differential/oracle-client.js";
-import { generateJobAds, seededRandom } from "../support/job-ads.js";
+import { generateJobAds } from "../support/job-ads.js";
 import { ensurePythonEnv } from "../support/python-env.js";
+import { seededRandom } from "../support/seeded-random.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);

@@ -15,7 +15,8 @@ import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
 import { AwsJson1_0Protocol } from "@aws-sdk/core/protocols";
 import { isThrottlingError, isTransientError } from "@smithy/core/retry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FaultProxy, seededRandom, startFaultProxy } from "./fault-proxy.js";
+import { type FaultProxy, startFaultProxy } from "./fault-proxy.js";
+import { seededRandom } from "./seeded-random.js";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 

@@ -13,6 +13,7 @@
  * protocol (CloudFormation, AutoScaling, IAM, SNS, STS) or EC2's (`Version=2016-11-15`);
  * anything else → S3 REST-XML. `/moto-api/…` (the emulator's control routes) always passes.
  */
+
 import { randomBytes } from "node:crypto";
 import {
   Agent,
@@ -24,6 +25,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { seededRandom } from "./seeded-random.js";
 
 /** The wire protocol of one request, as far as fault shapes go. */
 export type AwsWireProtocol = "query" | "ec2" | "json" | "lambda" | "s3";
@@ -85,18 +87,6 @@ export interface FaultProxyOptions {
    * retries pass. `resetAfter` on `CreateStack` = the stack is created and the answer is lost.
    */
   readonly firstAttemptFaults?: Readonly<Record<string, "resetAfter" | "resetBefore" | "throttle">>;
-}
-
-/** mulberry32: a small, fast, seedable PRNG; plenty for fault rates. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The protocol and operation of a request, from what the SDK sends. */

@@ -7,18 +7,7 @@
 import { type Attribute, bytesFromText, type Expr, type Literal } from "../../src/classad/ast.js";
 import { ClassAd } from "../../src/classad/classad.js";
 import { parseExpression } from "../../src/classad/parse.js";
-
-/** A small seeded PRNG (mulberry32): the same seed always gives the same ads. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "./seeded-random.js";
 
 const OWNERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"];
 const CMDS = ["/usr/bin/python3", "/home/alice/run.sh", "/opt/sim/bin/simulate", "/bin/sleep"];

@@ -5,7 +5,8 @@ import { parseClassAd, parseExpression } from "../../../src/classad/parse.js";
 import { unparse } from "../../../src/classad/unparse.js";
 import { exprFromValue } from "../../../src/classad/value-to-expr.js";
 import { ensurePythonEnv } from "../../support/python-env.js";
-import { DIFFERENTIAL_SCOPE, generateExpressions, seededRandom } from "./generator.js";
+import { seededRandom } from "../../support/seeded-random.js";
+import { DIFFERENTIAL_SCOPE, generateExpressions } from "./generator.js";
 import { ClassAdOracle } from "./oracle-client.js";
 
 /**

@@ -5,17 +5,7 @@
  * wrong on purpose. Time-dependent and random builtins are excluded.
  */
 
-/** A small seeded PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../support/seeded-random.js";
 
 /** The scope ad every generated expression is evaluated in (new syntax). */
 export const DIFFERENTIAL_SCOPE =

@@ -15,7 +15,7 @@ import { type AnnexOperations, annexStackName } from "../../../src/annex/index.j
 import type { AwsClients } from "../../../src/aws/index.js";
 import { AwsInventory, countResources, type Inventory, orphans } from "../../support/aws-inventory.js";
 import { advanceEmulator, extensionSkipReason, useEmulator } from "../../support/emulator.js";
-import { seededRandom } from "../../support/fault-proxy.js";
+import { seededRandom } from "../../support/seeded-random.js";
 import { request as annexRequest, helper } from "../annex/fixture.js";
 import {
   type AnnexGahp,
