@@ -5,7 +5,8 @@ import { ANNEX_STACK_PREFIX, LIMITS, SETUP_STACK_NAME } from "./constants.js";
  * that `HTCondorAnnex-<name>` and every name derived from it fit AWS's limits. Lower case only,
  * so that two annexes never differ by case alone (a subset of templates' ANNEX_NAME_PATTERN).
  */
-const ANNEX_NAME = new RegExp(`^[a-z](?:[a-z0-9-]{0,${LIMITS.nameMaxLength - 2}}[a-z0-9])?$`);
+/** The annex name pattern (JavaScript and PCRE2 read it alike). */
+export const ANNEX_NAME = new RegExp(`^[a-z](?:[a-z0-9-]{0,${LIMITS.nameMaxLength - 2}}[a-z0-9])?$`);
 
 /** The expected form of an annex name, for messages. */
 export const ANNEX_NAME_FORM = `a DNS-safe name: 1-${LIMITS.nameMaxLength} lower-case letters, digits or inner hyphens, starting with a letter (e.g. "chem-burst")`;

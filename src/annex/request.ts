@@ -37,13 +37,37 @@ export const REQUEST_ATTRIBUTES = [
 
 export type RequestAttribute = (typeof REQUEST_ATTRIBUTES)[number];
 
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-const SSM_PARAMETER = /^(?:resolve:ssm:)?\/[A-Za-z0-9_.\-/]+$/;
-const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-const OWNER = /^[A-Za-z0-9._@-]+(?:\s*,\s*[A-Za-z0-9._@-]+)*$/;
-const COLLECTOR_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\?[A-Za-z0-9=&._:-]*)?$/;
+/**
+ * The text forms of request values: each pattern with the words messages use for it. Shared with
+ * the submit-time check (submit-requirement.ts), which tests the same patterns with ClassAd
+ * `regexp()` (PCRE2), so they use only syntax JavaScript and PCRE2 read alike.
+ */
+export const REQUEST_SYNTAX = {
+  instanceType: { pattern: /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, form: `EC2 instance type (e.g. "c6i.2xlarge")` },
+  amiId: { pattern: /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, form: `AMI id` },
+  ssmParameter: { pattern: /^(?:resolve:ssm:)?\/[A-Za-z0-9_.\-/]+$/, form: `SSM parameter path` },
+  subnetId: {
+    pattern: /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/,
+    form: `subnet id (e.g. "subnet-0123456789abcdef0")`,
+  },
+  region: { pattern: /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/, form: `an AWS region name (e.g. "us-east-1")` },
+  owner: {
+    pattern: /^[A-Za-z0-9._@-]+(?:\s*,\s*[A-Za-z0-9._@-]+)*$/,
+    form: `an HTCondor user name, or a comma-separated list of them`,
+  },
+  collectorHost: {
+    pattern: /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\?[A-Za-z0-9=&._:-]*)?$/,
+    form: `a collector address, host[:port] (e.g. "cm.example.org:9618")`,
+  },
+} as const;
+
+const INSTANCE_TYPE = REQUEST_SYNTAX.instanceType.pattern;
+const AMI_ID = REQUEST_SYNTAX.amiId.pattern;
+const SSM_PARAMETER = REQUEST_SYNTAX.ssmParameter.pattern;
+const SUBNET_ID = REQUEST_SYNTAX.subnetId.pattern;
+const REGION = REQUEST_SYNTAX.region.pattern;
+const OWNER = REQUEST_SYNTAX.owner.pattern;
+const COLLECTOR_HOST = REQUEST_SYNTAX.collectorHost.pattern;
 /** The characters IAM and the other tagging APIs all accept. */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const RESERVED_TAG_PREFIXES = ["aws:", "htcondor:"];
@@ -266,7 +290,7 @@ export function imageRefText(image: ImageRef): string {
   return image.kind === "ami" ? image.id : image.parameter;
 }
 
-const IMAGE_FORM = `an AMI id ("ami-0123456789abcdef0") or an SSM parameter path ("/aws/service/ami-amazon-linux-latest/…")`;
+export const IMAGE_FORM = `an AMI id ("ami-0123456789abcdef0") or an SSM parameter path ("/aws/service/ami-amazon-linux-latest/…")`;
 
 /**
  * Validates a request and completes it with `defaults`. Returns the request, or every issue.
@@ -292,7 +316,7 @@ export function validateAnnexRequest(input: RequestInput, defaults: AnnexDefault
 
   const instanceTypes = reader.stringList(
     "InstanceTypes",
-    `EC2 instance type (e.g. "c6i.2xlarge")`,
+    REQUEST_SYNTAX.instanceType.form,
     INSTANCE_TYPE,
     LIMITS.instanceTypes,
   );
@@ -315,20 +339,11 @@ export function validateAnnexRequest(input: RequestInput, defaults: AnnexDefault
     }
   }
 
-  const subnets = reader.stringList(
-    "Subnets",
-    `subnet id (e.g. "subnet-0123456789abcdef0")`,
-    SUBNET_ID,
-    LIMITS.subnets,
-  );
-  const region = reader.string("Region", `an AWS region name (e.g. "us-east-1")`, REGION);
-  const owner = reader.string("Owner", `an HTCondor user name, or a comma-separated list of them`, OWNER);
+  const subnets = reader.stringList("Subnets", REQUEST_SYNTAX.subnetId.form, SUBNET_ID, LIMITS.subnets);
+  const region = reader.string("Region", REQUEST_SYNTAX.region.form, REGION);
+  const owner = reader.string("Owner", REQUEST_SYNTAX.owner.form, OWNER);
   const tags = reader.tags("Tags");
-  const collectorHost = reader.string(
-    "CollectorHost",
-    `a collector address, host[:port] (e.g. "cm.example.org:9618")`,
-    COLLECTOR_HOST,
-  );
+  const collectorHost = reader.string("CollectorHost", REQUEST_SYNTAX.collectorHost.form, COLLECTOR_HOST);
 
   const resolvedMax = maxInstances ?? defaults.maxInstances;
   if (count !== undefined && count > resolvedMax) {

@@ -5,6 +5,7 @@ import { renderAnnexStack, renderSetupStack } from "../../../templates/index.js"
 import { annexStackParams } from "../../annex/create.js";
 import { loadAnnexDefaults } from "../../annex/defaults.js";
 import { validateAnnexRequest } from "../../annex/request.js";
+import { submitRequirementConfig } from "../../annex/submit-requirement.js";
 import { type CliContext, printJson } from "../cli-context.js";
 import { usageError } from "../exit-codes.js";
 import {
@@ -77,7 +78,10 @@ async function annexParams(ctx: CliContext, flags: TemplateFlags): Promise<Annex
   );
 }
 
-/** `condor-annex template setup|annex`: prints a CloudFormation template, rendered from flags. */
+/**
+ * `condor-annex template setup|annex|submit-requirement`: prints a CloudFormation template rendered
+ * from flags, or the access point's submit requirement.
+ */
 export function buildTemplateCommand(ctx: CliContext): Command {
   const template = new Command("template").description(
     "print the CloudFormation templates condor-annex deploys, as JSON or YAML (nothing is deployed)",
@@ -148,6 +152,15 @@ export function buildTemplateCommand(ctx: CliContext): Command {
         renderFailure(error);
       }
       print(ctx, rendered, flags.format);
+    });
+  template
+    .command("submit-requirement")
+    .description(
+      "the access point's SUBMIT_REQUIREMENT_ANNEXREQUEST (and _REASON) for condor_config, as shipped in " +
+        "condor-config/access-point/50-condor-annex.config",
+    )
+    .action(() => {
+      ctx.io.stdout.write(submitRequirementConfig());
     });
   return template;
 }

@@ -52,7 +52,9 @@ describe.skipIf(problem !== undefined)("the HTCondor test bed", () => {
       if (status !== "4") await new Promise((wake) => setTimeout(wake, 1000));
     }
     expect(status, await pool.logTail("SchedLog")).toBe("4");
-    expect(readFileSync(`${pool.root.dir}/home/alice/echo.out`, "utf8")).toBe("hello from the test bed\n");
+    expect(readFileSync(`${pool.root.dir}${await pool.userDir("alice")}/echo.out`, "utf8")).toBe(
+      "hello from the test bed\n",
+    );
   });
 
   it("leaves no process and no mount behind when stopped", async () => {

@@ -74,13 +74,18 @@ export interface PersonalPool {
   readonly hostLogDir: string;
   /** A host script that runs an HTCondor tool against this pool: `<toolScript> [--user NAME] condor_q …`. */
   readonly toolScript: string;
-  /** Runs an HTCondor tool (or any program) in the root against this pool. */
+  /**
+   * Runs an HTCondor tool (or any program) in the root against this pool. As a user, it runs in
+   * that user's directory of this pool ({@link userDir}) unless `cwd` says otherwise.
+   */
   run(command: readonly string[], options?: RootCommandOptions): Promise<RootCommandResult>;
   /** Like {@link run}, but throws with the output when the command fails. */
   must(command: readonly string[], options?: RootCommandOptions): Promise<string>;
   /** Writes (or replaces) a file of the pool's config.d. Call `condor_reconfig` to apply it. */
   writeConfig(name: string, content: string): Promise<void>;
-  /** Submits `submitText` as `user` from their home directory; returns the cluster id. */
+  /** `~user/<pool id>`, the user's working directory for this pool (created on first use). */
+  userDir(user: string): Promise<string>;
+  /** Submits `submitText` as `user` from {@link userDir}; returns the cluster id. */
   submit(user: string, submitText: string): Promise<{ cluster: number; output: string }>;
   /** The last lines of a daemon log (`MasterLog`, `SchedLog`, …), for failure messages. */
   logTail(name: string, lines?: number): Promise<string>;
@@ -184,8 +189,26 @@ export async function startPool(options: PoolOptions = {}): Promise<PersonalPool
   } finally {
     closeSync(consoleFd);
   }
-  const run = (command: readonly string[], runOptions: RootCommandOptions = {}) =>
-    runInRoot(root.dir, command, { ...runOptions, env: { ...env, ...runOptions.env } });
+  const userDirs = new Map<string, string>();
+  const userDir = async (user: string) => {
+    let made = userDirs.get(user);
+    if (made === undefined) {
+      const owner = rootUser(root.dir, user);
+      made = `${owner.home}/${id}`;
+      await mkdir(join(root.dir, made), { recursive: true });
+      await chown(join(root.dir, made), owner.uid, owner.gid);
+      userDirs.set(user, made);
+    }
+    return made;
+  };
+  const run = async (command: readonly string[], runOptions: RootCommandOptions = {}) =>
+    runInRoot(root.dir, command, {
+      ...runOptions,
+      ...(runOptions.user !== undefined && runOptions.cwd === undefined
+        ? { cwd: await userDir(runOptions.user) }
+        : {}),
+      env: { ...env, ...runOptions.env },
+    });
   const must = async (command: readonly string[], runOptions: RootCommandOptions = {}) => {
     const result = await run(command, runOptions);
     if (result.code !== 0) {
@@ -212,10 +235,10 @@ export async function startPool(options: PoolOptions = {}): Promise<PersonalPool
     run,
     must,
     writeConfig: (name, content) => writeFile(join(hostDir, "config.d", name), content),
+    userDir,
     async submit(user, submitText) {
-      const home = rootUser(root.dir, user).home;
       const name = `submit-${randomBytes(4).toString("hex")}.sub`;
-      const hostFile = join(root.dir, home, name);
+      const hostFile = join(root.dir, await userDir(user), name);
       const owner = rootUser(root.dir, user);
       await writeFile(hostFile, submitText);
       await chown(hostFile, owner.uid, owner.gid);
