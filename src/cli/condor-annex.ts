@@ -101,7 +101,10 @@ export async function runCli(args: readonly string[], ctx: CliContext): Promise<
 
 /** Entry point: parses `argv` (with node and script) and sets the process's exit status. */
 export async function main(argv: readonly string[]): Promise<void> {
-  const ctx = processContext(processIO(), new HTCondorKnobs());
+  const ctx = processContext(
+    processIO(),
+    new HTCondorKnobs({ warn: (message) => process.stderr.write(`condor-annex: ${message}\n`) }),
+  );
   const status = await runCli(argv.slice(2), ctx);
   // The classad subcommands set process.exitCode themselves; keep theirs unless we failed.
   if (status !== EXIT.ok) process.exitCode = status;
