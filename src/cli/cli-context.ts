@@ -5,6 +5,7 @@ import type { CliIO } from "./cli-io.js";
 import type { KnobSource } from "./knobs.js";
 import type { PlainAd, PlainValue } from "./plain-ad.js";
 import { Progress } from "./progress.js";
+import { dropRoot, type RunAsTarget } from "./run-as.js";
 
 /** What every subcommand runs with; injected so commands are tested in memory. */
 export interface CliContext {
@@ -17,6 +18,11 @@ export interface CliContext {
   readonly startHelper: (extraEnv?: NodeJS.ProcessEnv) => Promise<AnnexHelper>;
   /** Wall clock, epoch milliseconds. */
   readonly now: () => number;
+  /**
+   * Drops root for the given user (the watch under condor_master); absent in contexts that must
+   * never change the process's identity (tests).
+   */
+  readonly dropRoot?: (target: RunAsTarget) => string | undefined;
 }
 
 /** The real context: this process's terminal, knobs and environment; the configured helper. */
@@ -31,6 +37,7 @@ export function processContext(
     env,
     startHelper: async (extraEnv) => AnnexHelper.start(await helperLaunch(knobs), { ...env, ...extraEnv }),
     now: () => Date.now(),
+    dropRoot: (target) => dropRoot(target, env),
   };
 }
 

@@ -20,6 +20,8 @@ import { execFile } from "node:child_process";
 export interface KnobSource {
   /** The knob's value, or undefined when it is not set anywhere. Names are case-insensitive. */
   get(name: string): Promise<string | undefined>;
+  /** Forgets what was read, so the next `get` reads the configuration again (condor_reconfig). */
+  reload?(): void;
 }
 
 /** Runs a program: its stdout, or why it could not run (`missing` when the program is not installed). */
@@ -126,6 +128,11 @@ export class HTCondorKnobs implements KnobSource {
     if (dump === undefined) return this.fromEnvironment(upper);
     const knob = dump.get(upper);
     return knob !== undefined && counts(upper, knob) ? knob.value : undefined;
+  }
+
+  reload(): void {
+    this.dumps.clear();
+    this.warned = false;
   }
 
   private fromEnvironment(upper: string): string | undefined {

@@ -1,18 +1,24 @@
 import { spawn } from "node:child_process";
+import { shellQuote } from "../../templates/bootstrap.js";
 import type { ClassAd } from "../classad/classad.js";
 import { parseOldAds } from "../classad/old-format.js";
 
 /**
  * The watch loop's queue query: runs a command (by default `condor_q` over all users, long form,
  * constrained to jobs with an `AnnexRequest` and projected to what demand reads) and parses its
- * old-format output incrementally as it streams from the child's stdout.
+ * old-format output incrementally as it streams from the child's stdout, handing each ad on as
+ * it is read (the watch collapses them into shapes; the queue is never held whole).
  *
  * Any doubt fails the query, so the loop keeps its last good snapshot rather than forward a
  * partial queue (which would under-count demand): a non-zero exit, a signal, output that does not
  * parse, or no answer within the timeout (the whole process group is killed).
  */
 
-/** The job attributes demand reads (docs/annex-commands.md, ANNEX_JOBS), and what Requirements usually references. */
+/**
+ * The job attributes demand reads (docs/annex-commands.md, ANNEX_JOBS), and what condor_submit's
+ * Requirements and Request* refer to. The watch adds whatever else the jobs' expressions turn
+ * out to refer to (see queue-shapes.ts `missingReferences`).
+ */
 export const QUEUE_ATTRIBUTES = [
   "ClusterId",
   "ProcId",
@@ -32,10 +38,31 @@ export const QUEUE_ATTRIBUTES = [
   "ImageSize",
   "ExecutableSize",
   "MachineAttrAnnexName0",
+  "FileSystemDomain",
+  "TransferInputSizeMB",
 ] as const;
 
-/** The default of `ANNEX_WATCH_QUEUE_COMMAND` (a shell command line). */
-export const DEFAULT_QUEUE_COMMAND = `condor_q -allusers -long -constraint 'AnnexRequest =!= undefined' -attributes ${QUEUE_ATTRIBUTES.join(",")}`;
+/** The default queue query, projected to `attributes` (a shell command line). */
+export function defaultQueueCommand(attributes: readonly string[] = QUEUE_ATTRIBUTES): string {
+  return `condor_q -allusers -long -constraint ${shellQuote("AnnexRequest =!= undefined")} -attributes ${shellQuote(attributes.join(","))}`;
+}
+
+/** The default of `ANNEX_WATCH_QUEUE_COMMAND`, as documented. */
+export const DEFAULT_QUEUE_COMMAND = defaultQueueCommand();
+
+/**
+ * What an HTCondor tool said when it failed, without its boilerplate: the `Error:`/`ERROR` lines
+ * (condor_q follows them with paragraphs of "Extra Info"), else the last non-empty lines.
+ */
+export function toolError(stderr: string, stdout = ""): string {
+  const lines = `${stderr}\n${stdout}`
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  const errors = lines.filter((line) => /^(error|failed|-- failed)/i.test(line));
+  const chosen = errors.length > 0 ? errors : lines.filter((line) => !/^extra info/i.test(line)).slice(-2);
+  return chosen.join(" / ").slice(0, 500);
+}
 
 /** Options of {@link readQueue}. */
 export interface QueueQueryOptions {
@@ -44,10 +71,17 @@ export interface QueueQueryOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Runs `command` with `/bin/sh -c` and resolves with the ads it printed, or rejects saying why. */
-export function readQueue(command: string, options: QueueQueryOptions = {}): Promise<ClassAd[]> {
+/**
+ * Runs `command` with `/bin/sh -c`, hands every ad it prints to `onAd` as it is parsed, and
+ * resolves with how many there were, or rejects saying why.
+ */
+export function readQueue(
+  command: string,
+  onAd: (ad: ClassAd) => void,
+  options: QueueQueryOptions = {},
+): Promise<number> {
   const timeoutMs = options.timeoutMs ?? 120_000;
-  return new Promise<ClassAd[]>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     // Its own process group, so a timeout kills the shell and whatever it started.
     const child = spawn("/bin/sh", ["-c", command], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -76,10 +110,10 @@ export function readQueue(command: string, options: QueueQueryOptions = {}): Pro
       fail(`the queue query did not finish within ${Math.round(timeoutMs / 1000)} s: ${command}`);
     }, timeoutMs);
     child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString("utf8")).slice(-2000);
+      stderr = (stderr + chunk.toString("utf8")).slice(-8000);
     });
     child.on("error", (error) => fail(`cannot run the queue query (${error.message}): ${command}`));
-    const ads: ClassAd[] = [];
+    let ads = 0;
     const parsing = (async () => {
       for await (const result of parseOldAds(child.stdout)) {
         if (!result.ok) {
@@ -87,7 +121,8 @@ export function readQueue(command: string, options: QueueQueryOptions = {}): Pro
             `the queue query printed something that is not a long-form ClassAd: ${result.error.message}`,
           );
         }
-        ads.push(result.value);
+        ads++;
+        onAd(result.value);
       }
     })();
     parsing.catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
@@ -96,9 +131,9 @@ export function readQueue(command: string, options: QueueQueryOptions = {}): Pro
         () => {
           if (settled) return;
           if (code !== 0) {
-            const tail = stderr.trim().split("\n").slice(-3).join(" / ");
+            const said = toolError(stderr);
             fail(
-              `the queue query exited with ${signal ?? `status ${code}`}${tail === "" ? "" : `: ${tail}`}`,
+              `the queue query exited with ${signal ?? `status ${code}`}${said === "" ? "" : `: ${said}`}`,
             );
             return;
           }

@@ -29,6 +29,8 @@ export interface WatchDeps<Job> {
   readonly log: (message: string) => void;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** How many jobs a reading holds (default: its length; a shape stands for many). */
+  readonly countJobs?: (jobs: readonly Job[]) => number;
 }
 
 /** Timing of the loop. */
@@ -75,8 +77,13 @@ export class WatchLoop<Job> {
 
   constructor(
     private readonly deps: WatchDeps<Job>,
-    private readonly timing: WatchTiming,
+    private timing: WatchTiming,
   ) {}
+
+  /** New timing from the next round on (a reconfig). */
+  setTiming(timing: WatchTiming): void {
+    this.timing = timing;
+  }
 
   /** Polls once and forwards what should be forwarded. Never rejects. */
   async round(): Promise<RoundOutcome> {
@@ -102,7 +109,7 @@ export class WatchLoop<Job> {
       return sent ?? { kind: "resent", ageMs, error: message };
     }
     const sent = await this.trySend(snapshot);
-    return sent ?? { kind: "fresh", jobs: snapshot.jobs.length };
+    return sent ?? { kind: "fresh", jobs: this.deps.countJobs?.(snapshot.jobs) ?? snapshot.jobs.length };
   }
 
   private async trySend(snapshot: QueueSnapshot<Job>): Promise<RoundOutcome | undefined> {

@@ -1,13 +1,22 @@
 import { EventEmitter } from "node:events";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { ClassAd } from "../../src/classad/classad.js";
 import { formatOldAds } from "../../src/classad/old-format.js";
 import { describeJobsResult, runWatch, type WatchSettings } from "../../src/cli/commands/watch.js";
 import { runCli } from "../../src/cli/condor-annex.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { DEFAULT_QUEUE_COMMAND, QUEUE_ATTRIBUTES, readQueue } from "../../src/cli/queue-query.js";
+import { DEFAULT_QUEUE_COMMAND, QUEUE_ATTRIBUTES, readQueue, toolError } from "../../src/cli/queue-query.js";
 import { generateJobAds } from "../support/job-ads.js";
 import { fakeCli } from "./fake-helper.js";
 
@@ -79,29 +88,42 @@ describe("the queue query", () => {
     }
   });
 
-  it("parses the long-form ads as they stream from the command", async () => {
+  it("parses the long-form ads as they stream from the command, handing each on as it is read", async () => {
     const q = fakeCondorQ("ok", ["ok"]);
-    const ads = await readQueue(q.command);
-    expect(ads).toHaveLength(JOBS.length);
+    const ads: ClassAd[] = [];
+    expect(await readQueue(q.command, (ad) => ads.push(ad))).toBe(JOBS.length);
     expect(formatOldAds(ads)).toBe(formatOldAds(JOBS));
   });
 
-  it("fails with the command's stderr when it exits non-zero", async () => {
+  it("fails with the command's error when it exits non-zero", async () => {
     const q = fakeCondorQ("fail", ["fail"]);
-    await expect(readQueue(q.command)).rejects.toThrow(/exited with status 1: -- Failed to fetch ads from/);
+    await expect(readQueue(q.command, () => {})).rejects.toThrow(
+      /exited with status 1: -- Failed to fetch ads from/,
+    );
+  });
+
+  it("reports HTCondor's error line, not the paragraphs of advice condor_q prints after it", () => {
+    const stderr =
+      "Error: Can't find address for schedd vm\n\nExtra Info: You probably saw this error because the condor_schedd is not \nrunning on the machine you are trying to query.\n \nExtra Info: If the condor_schedd is running…\n";
+    expect(toolError(stderr)).toBe("Error: Can't find address for schedd vm");
+    expect(toolError("something odd\nthen this\n")).toBe("something odd / then this");
   });
 
   it("fails on output that is not long-form ClassAds (a table, or a dump cut short)", async () => {
-    await expect(readQueue(fakeCondorQ("garbage", ["garbage"]).command)).rejects.toThrow(
+    await expect(readQueue(fakeCondorQ("garbage", ["garbage"]).command, () => {})).rejects.toThrow(
       /not a long-form ClassAd/,
     );
-    await expect(readQueue(fakeCondorQ("half", ["half"]).command)).rejects.toThrow(/not a long-form ClassAd/);
+    await expect(readQueue(fakeCondorQ("half", ["half"]).command, () => {})).rejects.toThrow(
+      /not a long-form ClassAd/,
+    );
   });
 
   it("kills a hanging query and everything it started after the timeout", async () => {
     const q = fakeCondorQ("hang", ["hang"]);
     const started = Date.now();
-    await expect(readQueue(q.command, { timeoutMs: 500 })).rejects.toThrow(/did not finish within 1 s/);
+    await expect(readQueue(q.command, () => {}, { timeoutMs: 500 })).rejects.toThrow(
+      /did not finish within 1 s/,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
     const child = Number(readFileSync(join(dir, "hang.child"), "utf8"));
     await new Promise((wake) => setTimeout(wake, 300));
@@ -109,7 +131,9 @@ describe("the queue query", () => {
   });
 
   it("fails clearly when the command does not exist", async () => {
-    await expect(readQueue(join(dir, "no-such-condor_q"))).rejects.toThrow(/exited with status 127/);
+    await expect(readQueue(join(dir, "no-such-condor_q"), () => {})).rejects.toThrow(
+      /exited with status 127/,
+    );
   });
 });
 
@@ -120,6 +144,8 @@ function settings(command: string, overrides: Partial<WatchSettings["timing"]> =
     logPath: join(dir, `watch-${Math.random().toString(36).slice(2)}.log`),
     maxLogBytes: 0,
     dryRun: false,
+    writeVerdicts: true,
+    runAs: { user: "condor" },
   };
 }
 
@@ -272,5 +298,144 @@ describe("condor-annex watch", { timeout: 30_000 }, () => {
       cli.ctx,
     );
     expect(cli.calls[0]?.argument.DryRun).toBe(true);
+  });
+
+  it("sends identical jobs once, as a shape with their count and a sample of their ids", async () => {
+    const same = (proc: number) =>
+      `ClusterId = 40\nProcId = ${proc}\nJobStatus = 1\nRequestCpus = 2\nAnnexRequest = [ Name = "chem-burst" ]\nRequirements = TARGET.Cpus >= RequestCpus\n`;
+    const text = `${Array.from({ length: 150 }, (_, p) => same(p)).join("\n")}\nClusterId = 41\nProcId = 0\nJobStatus = 1\nRequestCpus = 8\nAnnexRequest = [ Name = "chem-burst" ]\n`;
+    const file = join(dir, "shapes.long");
+    writeFileSync(file, text);
+    const cli = fakeCli({ ANNEX_JOBS: JOBS_RESULT });
+    await watchUntil(cli, settings(`cat ${file}`), () => cli.calls.length >= 1);
+    const jobs = cli.calls[0]?.argument.Jobs;
+    expect(Array.isArray(jobs) && jobs.length).toBe(2);
+    const [shape, single] = Array.isArray(jobs) ? (jobs as Record<string, unknown>[]) : [];
+    expect(shape?.JobCount).toBe(150);
+    expect(shape?.JobIds).toHaveLength(100);
+    expect(Array.isArray(shape?.JobIds) && shape.JobIds[99]).toBe("40.99");
+    expect(shape?.ClusterId).toBeUndefined();
+    expect(single?.JobCount).toBe(1);
+    expect(single?.JobIds).toEqual(["41.0"]);
+  });
+
+  it("adds what the jobs' expressions refer to to the default query, and asks again at once", async () => {
+    const argsFile = join(dir, "projection.args");
+    const script = join(dir, "projecting-condor_q");
+    // Prints a job whose RequestDisk needs TransferInputSizeMB, which it prints only when asked for.
+    writeFileSync(
+      script,
+      `#!/bin/sh\necho "$*" >> '${argsFile}'\nprintf 'ClusterId = 1\\nProcId = 0\\nJobStatus = 1\\nAnnexRequest = [ Name = "a" ]\\nRequestDisk = MAX({ 1024,(TransferInputSizeMB + 1) * 1.25 }) * 1024\\nRequirements = TARGET.Disk >= RequestDisk && TARGET.Site == MY.Site\\n'\ncase "$*" in *TransferInputSizeMB*) echo "TransferInputSizeMB = 3" ;; esac\necho\n`,
+    );
+    chmodSync(script, 0o755);
+    const binDir = join(dir, "projection-bin");
+    mkdirSync(binDir, { recursive: true });
+    copyFileSync(script, join(binDir, "condor_q"));
+    chmodSync(join(binDir, "condor_q"), 0o755);
+    const cli = fakeCli(
+      { ANNEX_JOBS: JOBS_RESULT },
+      { env: { ...process.env, PATH: `${binDir}:${process.env.PATH}` } },
+    );
+    const s = { ...settings("unused"), queueCommand: undefined };
+    const log = await watchUntil(cli, s, () => cli.calls.length >= 2);
+    const runs = readFileSync(argsFile, "utf8").trim().split("\n");
+    // condor_submit's RequestDisk reads TransferInputSizeMB: asked for from the start. The user's
+    // Requirements reads MY.Site: the first round asked again at once, with it.
+    expect(runs[0]).toContain("TransferInputSizeMB");
+    expect(runs[0]).not.toContain("Site");
+    expect(runs[1]).toMatch(/-attributes .*FileSystemDomain.*,Site/);
+    expect(runs.slice(1).every((run) => run.includes("Site"))).toBe(true);
+    expect(log).toContain("the jobs' expressions refer to Site: added to the queue query");
+    const first = cli.calls[0]?.argument.Jobs as Record<string, unknown>[];
+    expect(first[0]?.TransferInputSizeMB).toBe(3);
+  });
+
+  it("writes the helper's verdicts onto the jobs, and nothing in a dry run", async () => {
+    const file = join(dir, "verdict.long");
+    writeFileSync(
+      file,
+      'ClusterId = 7\nProcId = 0\nJobStatus = 1\nAnnexRequest = [ Name = "a" ]\n\nClusterId = 7\nProcId = 1\nJobStatus = 1\nAnnexRequest = [ Name = "a" ]\n',
+    );
+    const withVerdicts = (argument: { Jobs?: unknown }) => ({
+      ...JOBS_RESULT(argument),
+      Verdicts: [
+        { Entry: 0, Annex: "a", Status: "Unmatched", Reason: "no instance type of annex a matches the job" },
+      ],
+    });
+    const edits: string[][] = [];
+    const qedit = async (args: readonly string[]) => {
+      edits.push([...args]);
+      return undefined;
+    };
+    const cli = fakeCli({ ANNEX_JOBS: withVerdicts });
+    const signals = new EventEmitter();
+    const running = runWatch(cli.ctx, settings(`cat ${file}`), { signals, qedit });
+    while (cli.calls.length < 2) await new Promise((wake) => setTimeout(wake, 20));
+    signals.emit("SIGTERM");
+    await running;
+    // One edit for the first round; the second round changed nothing.
+    expect(edits).toHaveLength(1);
+    expect(edits[0]?.[1]).toContain("(ClusterId == 7 && ProcId >= 0 && ProcId <= 1)");
+    expect(edits[0]?.slice(2)).toEqual([
+      "AnnexRequestStatus",
+      '"Unmatched"',
+      "AnnexRequestReason",
+      '"no instance type of annex a matches the job"',
+    ]);
+    const dry = fakeCli({ ANNEX_JOBS: withVerdicts });
+    const dryEdits: string[][] = [];
+    await runWatch(
+      dry.ctx,
+      { ...settings(`cat ${file}`), dryRun: true },
+      {
+        once: true,
+        qedit: async (args) => {
+          dryEdits.push([...args]);
+          return undefined;
+        },
+      },
+    );
+    expect(dryEdits).toEqual([]);
+  });
+
+  it("on SIGHUP reads the configuration again and restarts the helper, without stopping", async () => {
+    const q = fakeCondorQ("hup", ["ok"]);
+    const cli = fakeCli({ ANNEX_JOBS: JOBS_RESULT });
+    const signals = new EventEmitter();
+    const first = settings(q.command);
+    let reloads = 0;
+    const running = runWatch(cli.ctx, first, {
+      signals,
+      reloadSettings: async () => {
+        reloads++;
+        return { ...first, timing: { ...first.timing, intervalMs: 30 }, writeVerdicts: false };
+      },
+    });
+    while (cli.calls.length < 1) await new Promise((wake) => setTimeout(wake, 20));
+    signals.emit("SIGHUP");
+    while (cli.helpersStarted() < 2) await new Promise((wake) => setTimeout(wake, 20));
+    signals.emit("SIGTERM");
+    await running;
+    const log = readFileSync(first.logPath ?? "", "utf8");
+    expect(reloads).toBe(1);
+    expect(log).toContain("caught SIGHUP; reading the configuration again");
+    expect(log).toMatch(/reconfigured: every 0\.03 s, .* \(no verdicts on jobs\); the helper restarts/);
+    expect(log).toContain("condor-annex watch stopped");
+  });
+
+  it("says in its log, and fails, when it cannot become the user it should run as", async () => {
+    const cli = fakeCli({ ANNEX_JOBS: JOBS_RESULT });
+    const s = settings("true");
+    const ctx = {
+      ...cli.ctx,
+      dropRoot: () => {
+        throw new Error("setuid user id does not exist");
+      },
+    };
+    await expect(runWatch(ctx, s, { once: true })).rejects.toThrow(/cannot run as user condor/);
+    expect(readFileSync(s.logPath ?? "", "utf8")).toMatch(
+      /cannot run as user condor \(setuid user id does not exist\); create that user or set CONDOR_IDS/,
+    );
+    expect(cli.calls).toHaveLength(0);
   });
 });

@@ -1,3 +1,4 @@
+import type { Expr } from "../../classad/ast.js";
 import type { ClassAd } from "../../classad/classad.js";
 import { Evaluator } from "../../classad/evaluate.js";
 import { isMatchValue } from "../../classad/match.js";
@@ -19,6 +20,11 @@ import type { InstanceTypeInfo, JobNeed } from "./types.js";
  *        ──status filter──▶ idle, or running on this annex (MachineAttrAnnexName0)
  *        ──symmetric match against one slot ad per instance type──▶ matched / unmatched
  *        ──Request* in the match context──▶ pack onto the usable types ──▶ cap ──▶ damp
+ *
+ * A snapshot entry is a job or a **shape**: `count` identical jobs (the watch collapses the
+ * queue, as HTCondor's autoclusters do), so every step costs per shape, not per job. Each
+ * shape gets a verdict (matched, unmatched with the failing clause, …) that the watch writes
+ * back onto its jobs.
  */
 
 /** HTCondor's JobStatus values that matter here. */
@@ -29,6 +35,41 @@ export const RUNNING_ANNEX_ATTRIBUTE = "MachineAttrAnnexName0";
 
 /** How many job ids a report lists (counts are always complete). */
 export const MAX_REPORTED_JOB_IDS = 100;
+
+/** One entry of a snapshot: a job, or `count` jobs whose (projected) ads are identical. */
+export interface SnapshotJob {
+  readonly ad: ClassAd;
+  /** How many jobs this entry stands for (≥ 1). */
+  readonly count: number;
+  /** Some of their ids (`ClusterId.ProcId`), for reports; a single job's own id when empty. */
+  readonly jobIds: readonly string[];
+}
+
+/** What the watch writes on the jobs of a shape (`AnnexStatus`, `AnnexReason`). */
+export type VerdictStatus = "Matched" | "Running" | "Unmatched" | "Unplaceable" | "Conflicting" | "Invalid";
+
+/** The verdict on one snapshot entry. */
+export interface ShapeVerdict {
+  /** The entry's index in the snapshot. */
+  readonly index: number;
+  readonly annex: string;
+  readonly status: VerdictStatus;
+  readonly reason: string;
+}
+
+/** Ids to report: at most {@link MAX_REPORTED_JOB_IDS}. */
+class IdSample {
+  readonly ids: string[] = [];
+  count = 0;
+
+  add(ids: readonly string[], count: number): void {
+    this.count += count;
+    for (const id of ids) {
+      if (this.ids.length >= MAX_REPORTED_JOB_IDS) break;
+      this.ids.push(id);
+    }
+  }
+}
 
 /** Validates a job's nested AnnexRequest ad (with the configured defaults). */
 export type RequestResolver = (requestAd: ClassAd) => RequestValidation;
@@ -44,9 +85,14 @@ export interface ExistingAnnex {
   readonly desiredCapacity: number | undefined;
 }
 
-/** One job that counts towards an annex (before matchmaking). */
+/** One job (or shape of identical jobs) that counts towards an annex (before matchmaking). */
 export interface CandidateJob {
+  /** The (first) job's id. */
   readonly jobId: string;
+  readonly jobIds: readonly string[];
+  readonly count: number;
+  /** Index of the snapshot entry. */
+  readonly index: number;
   readonly ad: ClassAd;
   readonly state: "idle" | "running";
   /** Whether the job's own request differs from the annex's reference request. */
@@ -61,12 +107,14 @@ export interface AnnexJobGroup {
   readonly referenceSource: "existing" | "jobs" | "none";
   /** Idle jobs and jobs running on this annex, with a valid request. */
   readonly candidates: readonly CandidateJob[];
-  /** Ids of jobs whose request differs from the reference (reported, never merged). */
+  /** Ids of jobs whose request differs from the reference (reported, never merged; a sample). */
   readonly conflictingJobIds: readonly string[];
+  readonly conflictingJobs: number;
   /** What differs, e.g. `MaxInstances: 4 vs 10`, when there are conflicting jobs. */
   readonly conflict: string | undefined;
-  /** Jobs naming this annex whose request does not validate. */
+  /** Jobs naming this annex whose request does not validate (a sample), and how many there are. */
   readonly invalidJobs: readonly { readonly jobId: string; readonly error: string }[];
+  readonly invalidJobCount: number;
   /** Jobs naming this annex that are neither idle nor running on it (held, running elsewhere…). */
   readonly otherJobs: number;
 }
@@ -75,6 +123,8 @@ export interface AnnexJobGroup {
 export interface GroupedJobs {
   readonly groups: ReadonlyMap<string, AnnexJobGroup>;
   readonly jobCount: number;
+  /** Verdicts known from grouping alone (invalid requests). */
+  readonly verdicts: readonly ShapeVerdict[];
   /** Jobs without an AnnexRequest ad whose own Name is a string. */
   readonly ignoredJobs: number;
 }
@@ -116,6 +166,9 @@ function stringOf(value: Value): string | undefined {
 
 interface Entry {
   readonly jobId: string;
+  readonly jobIds: readonly string[];
+  readonly count: number;
+  readonly index: number;
   readonly ad: ClassAd;
   readonly state: "idle" | "running" | "other";
   readonly request: AnnexRequest;
@@ -135,6 +188,11 @@ export function describeConflict(reference: string, other: string): string {
   return differences.join(", ");
 }
 
+/** A snapshot entry from a plain job ad (one job) or a shape. */
+function asSnapshotJob(job: ClassAd | SnapshotJob): SnapshotJob {
+  return "count" in job ? job : { ad: job, count: 1, jobIds: [] };
+}
+
 /**
  * Groups the snapshot's jobs by `AnnexRequest.Name`, validates each distinct request once,
  * chooses each annex's reference request (the existing stack's; else the request most of the
@@ -142,7 +200,7 @@ export function describeConflict(reference: string, other: string): string {
  * conflicting — reported, never merged into the reference.
  */
 export function groupJobsByAnnex(
-  jobs: readonly ClassAd[],
+  jobs: readonly (ClassAd | SnapshotJob)[],
   resolve: RequestResolver,
   existing: ReadonlyMap<string, ExistingAnnex>,
   evaluator: Evaluator = new Evaluator(),
@@ -150,15 +208,20 @@ export function groupJobsByAnnex(
   validations: Map<string, RequestValidation> = new Map(),
 ): GroupedJobs {
   const entries = new Map<string, Entry[]>();
-  const invalid = new Map<string, { jobId: string; error: string }[]>();
+  const invalid = new Map<string, { sample: { jobId: string; error: string }[]; count: number }>();
+  const verdicts: ShapeVerdict[] = [];
   let ignoredJobs = 0;
-  jobs.forEach((job, index) => {
+  let jobCount = 0;
+  jobs.forEach((input, index) => {
+    const { ad: job, count, jobIds: given } = asSnapshotJob(input);
+    jobCount += count;
     const found = annexRequestOf(job, evaluator);
     if (found === undefined) {
-      ignoredJobs++;
+      ignoredJobs += count;
       return;
     }
-    const jobId = jobIdOf(job, index, evaluator);
+    const jobIds = given.length > 0 ? given : [jobIdOf(job, index, evaluator)];
+    const jobId = jobIds[0] ?? `#${index}`;
     // Jobs of one submission carry the same request: validate each distinct text once.
     const text = unparse(found.ad.toRecord());
     let validation = validations.get(text);
@@ -167,12 +230,14 @@ export function groupJobsByAnnex(
       validations.set(text, validation);
     }
     if (!validation.ok) {
-      const list = invalid.get(found.name) ?? [];
-      list.push({
-        jobId,
-        error: validation.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join("; "),
-      });
+      const error = validation.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join("; ");
+      const list = invalid.get(found.name) ?? { sample: [], count: 0 };
+      list.count += count;
+      for (const id of jobIds) {
+        if (list.sample.length < MAX_REPORTED_JOB_IDS) list.sample.push({ jobId: id, error });
+      }
       invalid.set(found.name, list);
+      verdicts.push({ index, annex: found.name, status: "Invalid", reason: `AnnexRequest ${error}` });
       return;
     }
     const status = integerOf(evaluator.evaluateAttribute(job, "JobStatus"));
@@ -186,6 +251,9 @@ export function groupJobsByAnnex(
     const list = entries.get(found.name) ?? [];
     list.push({
       jobId,
+      jobIds,
+      count,
+      index,
       ad: job,
       state,
       request: validation.request,
@@ -210,7 +278,7 @@ export function groupJobsByAnnex(
       const votes = new Map<string, { count: number; request: AnnexRequest }>();
       for (const entry of pool) {
         const vote = votes.get(entry.canonical) ?? { count: 0, request: entry.request };
-        vote.count++;
+        vote.count += entry.count;
         votes.set(entry.canonical, vote);
       }
       let best: { count: number; request: AnnexRequest } | undefined;
@@ -221,16 +289,16 @@ export function groupJobsByAnnex(
       }
     }
     const referenceCanonical = reference === undefined ? undefined : canonicalRequest(reference);
-    const conflictingJobIds: string[] = [];
+    const conflicting = new IdSample();
     let conflict: string | undefined;
     const differences = new Set<string>();
     for (const entry of list) {
       if (referenceCanonical === undefined || entry.canonical === referenceCanonical) continue;
-      conflictingJobIds.push(entry.jobId);
+      conflicting.add(entry.jobIds, entry.count);
       if (differences.size < 5) differences.add(describeConflict(referenceCanonical, entry.canonical));
     }
-    if (conflictingJobIds.length > 0) {
-      conflict = `${conflictingJobIds.length} job(s) carry a request for "${name}" that differs from the ${referenceSource === "existing" ? "existing annex's" : "majority's"}: ${[...differences].join("; ")}`;
+    if (conflicting.count > 0) {
+      conflict = `${conflicting.count} job(s) carry a request for "${name}" that differs from the ${referenceSource === "existing" ? "existing annex's" : "majority's"}: ${[...differences].join("; ")}`;
     }
     groups.set(name, {
       name,
@@ -238,17 +306,22 @@ export function groupJobsByAnnex(
       referenceSource,
       candidates: counted.map((entry) => ({
         jobId: entry.jobId,
+        jobIds: entry.jobIds,
+        count: entry.count,
+        index: entry.index,
         ad: entry.ad,
         state: entry.state === "running" ? "running" : "idle",
         conflicting: referenceCanonical !== undefined && entry.canonical !== referenceCanonical,
       })),
-      conflictingJobIds,
+      conflictingJobIds: conflicting.ids,
+      conflictingJobs: conflicting.count,
       conflict,
-      invalidJobs: invalid.get(name) ?? [],
-      otherJobs: list.length - counted.length,
+      invalidJobs: invalid.get(name)?.sample ?? [],
+      invalidJobCount: invalid.get(name)?.count ?? 0,
+      otherJobs: list.reduce((sum, entry) => sum + (entry.state === "other" ? entry.count : 0), 0),
     });
   }
-  return { groups, jobCount: jobs.length, ignoredJobs };
+  return { groups, jobCount, ignoredJobs, verdicts };
 }
 
 /** What demand needs to know besides the jobs. */
@@ -258,6 +331,8 @@ export interface DemandInputs {
   /** Whether a type is blocked after an insufficient-capacity failure. */
   readonly isBlocked: (region: string, type: string) => boolean;
   readonly ramp: RampPolicy;
+  /** The `$CondorVersion$` annex instances advertise (the access point's, sent with the snapshot). */
+  readonly condorVersion?: string;
 }
 
 /** What to do about one annex. */
@@ -272,18 +347,26 @@ export interface AnnexDemand {
   readonly stackStatus: string | undefined;
   readonly idleJobs: number;
   readonly runningJobs: number;
+  /** Counts of jobs, and samples of their ids (at most {@link MAX_REPORTED_JOB_IDS}). */
+  readonly matchedJobs: number;
   readonly matchedJobIds: readonly string[];
+  readonly unmatchedJobs: number;
   readonly unmatchedJobIds: readonly string[];
+  readonly conflictingJobs: number;
   readonly conflictingJobIds: readonly string[];
   readonly conflict: string | undefined;
   readonly invalidJobs: readonly { readonly jobId: string; readonly error: string }[];
+  readonly invalidJobCount: number;
   /** Heartbeat value: matching idle plus running jobs. */
   readonly heartbeat: number;
   /** Instances the matching jobs need, capped by MaxInstances. */
   readonly targetInstances: number;
   readonly instancesByType: ReadonlyMap<string, number>;
   /** Matching jobs no usable type can hold (too big, or every fitting type blocked). */
+  readonly unplaceableJobs: number;
   readonly unplaceableJobIds: readonly string[];
+  /** Verdicts on the snapshot entries of this annex's idle jobs, for the jobs themselves. */
+  readonly verdicts: readonly ShapeVerdict[];
   readonly currentCapacity: number;
   /** Damped; never below the current capacity. */
   readonly desiredCapacity: number;
@@ -352,10 +435,50 @@ function isSettled(stackStatus: string | undefined): boolean {
   );
 }
 
+/** The top-level `&&` clauses of an expression (parentheses around the whole removed). */
+function conjuncts(expr: Expr): Expr[] {
+  if (expr.kind === "paren") return conjuncts(expr.inner);
+  if (expr.kind === "binary" && expr.op === "&&") return [...conjuncts(expr.left), ...conjuncts(expr.right)];
+  return [expr];
+}
+
+/**
+ * Why a job matches none of the slot ads, as `condor_q -better-analyze` would point at it: the
+ * slot's START when that refuses the job, else the first clause of the job's Requirements that
+ * holds on no slot (evaluated in the match context).
+ */
+export function whyUnmatched(job: ClassAd, slots: readonly ClassAd[], evaluator: Evaluator): string {
+  if (slots.length === 0) return "the annex has no instance type with EC2 data";
+  const startRefuses = slots.every((slot) => {
+    evaluator.bindMatch(job, slot);
+    try {
+      return !isMatchValue(evaluator.evaluateAttribute(slot, "Requirements"));
+    } finally {
+      evaluator.unbindMatch(job, slot);
+    }
+  });
+  if (startRefuses)
+    return "the annex's START does not admit the job (another annex's job, or an Owner it does not allow)";
+  const requirements = job.get("Requirements");
+  if (requirements === undefined) return "the job has no Requirements";
+  for (const clause of conjuncts(requirements)) {
+    const holdsSomewhere = slots.some((slot) => {
+      evaluator.bindMatch(job, slot);
+      try {
+        return isMatchValue(evaluator.evaluate(clause, job));
+      } finally {
+        evaluator.unbindMatch(job, slot);
+      }
+    });
+    if (!holdsSomewhere) return `its Requirements clause ${unparse(clause)} holds on none of them`;
+  }
+  return "its Requirements do not hold on any of them";
+}
+
 /**
  * The demand of one annex: matchmaking of its idle (and running-here) jobs against one slot ad
  * per requested instance type, packing of the matching jobs onto the usable types, the cap,
- * the damped desired capacity, and the action.
+ * the damped desired capacity, the action, and a verdict per idle shape.
  *
  * A job running on the annex counts for the heartbeat even if the synthetic slot ad does not
  * match it (the negotiator matched it to a real slot of this annex: its capacity is in use).
@@ -386,34 +509,62 @@ export function annexDemand(
     ad: slotAd(info, {
       annexName: group.name,
       ...(owners && owners.length > 0 ? { allowedJobOwners: owners } : {}),
+      ...(inputs.condorVersion === undefined ? {} : { condorVersion: inputs.condorVersion }),
     }),
   }));
   const blockedTypes = region === undefined ? [] : types.filter((type) => inputs.isBlocked(region, type));
   const usable = known.filter((info) => !blockedTypes.includes(info.name));
+  const typeList = types.join(", ");
 
-  const needs: JobNeed[] = [];
-  const matched: string[] = [];
-  const unmatched: string[] = [];
+  const needs: (JobNeed & { readonly candidate: CandidateJob })[] = [];
+  const matched = new IdSample();
+  const unmatched = new IdSample();
+  const verdicts: ShapeVerdict[] = [];
   let idleJobs = 0;
   let runningJobs = 0;
   for (const job of group.candidates) {
     const fits = slots.filter((slot) => symmetricMatchWith(evaluator, job.ad, slot.ad));
     if (fits.length === 0 && job.state === "idle") {
-      unmatched.push(job.jobId);
+      unmatched.add(job.jobIds, job.count);
+      verdicts.push({
+        index: job.index,
+        annex: group.name,
+        status: "Unmatched",
+        reason: `no instance type of annex ${group.name} (${typeList || "none"}) matches the job: ${whyUnmatched(
+          job.ad,
+          slots.map((slot) => slot.ad),
+          evaluator,
+        )}`,
+      });
       continue;
     }
-    matched.push(job.jobId);
-    if (job.state === "idle") idleJobs++;
-    else runningJobs++;
+    matched.add(job.jobIds, job.count);
+    if (job.state === "idle") idleJobs += job.count;
+    else runningJobs += job.count;
     // Running jobs occupy capacity too: pack them (on any type if no slot ad matched them).
     const placeOn = fits.length > 0 ? fits : slots;
     const first = placeOn[0];
     if (first === undefined) continue;
     const asks = jobRequests(job.ad, first.ad, evaluator);
-    needs.push({ jobId: job.jobId, ...asks, fits: placeOn.map((slot) => slot.info.name) });
+    needs.push({
+      jobId: job.jobId,
+      count: job.count,
+      ...asks,
+      fits: placeOn.map((slot) => slot.info.name),
+      candidate: job,
+    });
   }
   const maxInstances = request?.maxInstances ?? 0;
-  const packing = packJobs(needs, usable);
+  const packing = packJobs(needs, usable, maxInstances);
+  const unplaceable = new IdSample();
+  const unplaceableIndexes = new Set<number>();
+  const candidateOf = new Map<JobNeed, CandidateJob>(needs.map((need) => [need, need.candidate]));
+  for (const { job, count } of packing.unplaceable) {
+    const candidate = candidateOf.get(job);
+    if (candidate === undefined) continue;
+    unplaceable.add(candidate.jobIds, count);
+    unplaceableIndexes.add(candidate.index);
+  }
   const targetInstances = Math.min(packing.instances, maxInstances);
   const desiredCapacity = nextDesiredCapacity(current, targetInstances, maxInstances, inputs.ramp);
   const heartbeat = idleJobs + runningJobs;
@@ -428,6 +579,33 @@ export function annexDemand(
       action = "wait";
     }
   }
+  const finalDesired = action === "none" && existing === undefined ? 0 : desiredCapacity;
+  for (const need of needs) {
+    const job = need.candidate;
+    if (job.state !== "idle") continue;
+    if (unplaceableIndexes.has(job.index)) {
+      verdicts.push({
+        index: job.index,
+        annex: group.name,
+        status: "Unplaceable",
+        reason: `the job asks for ${need.cpus} CPU(s), ${need.memoryMiB} MiB and ${need.gpus} GPU(s); no usable instance type of annex ${group.name} it matches can hold that${blockedTypes.length > 0 ? ` (blocked for lack of capacity: ${blockedTypes.join(", ")})` : ""}`,
+      });
+    } else if (job.conflicting) {
+      verdicts.push({
+        index: job.index,
+        annex: group.name,
+        status: "Conflicting",
+        reason: group.conflict ?? `the job's AnnexRequest differs from annex ${group.name}'s`,
+      });
+    } else {
+      verdicts.push({
+        index: job.index,
+        annex: group.name,
+        status: "Matched",
+        reason: `annex ${group.name}: ${targetInstances} instance(s) wanted for ${heartbeat} job(s), ${finalDesired} asked of AWS (at most ${maxInstances})`,
+      });
+    }
+  }
   return {
     name: group.name,
     region,
@@ -436,17 +614,23 @@ export function annexDemand(
     stackStatus: existing?.stackStatus,
     idleJobs,
     runningJobs,
-    matchedJobIds: matched,
-    unmatchedJobIds: unmatched,
+    matchedJobs: matched.count,
+    matchedJobIds: matched.ids,
+    unmatchedJobs: unmatched.count,
+    unmatchedJobIds: unmatched.ids,
+    conflictingJobs: group.conflictingJobs,
     conflictingJobIds: group.conflictingJobIds,
     conflict: group.conflict,
     invalidJobs: group.invalidJobs,
+    invalidJobCount: group.invalidJobCount,
     heartbeat,
     targetInstances,
     instancesByType: packing.byType,
-    unplaceableJobIds: packing.unplaceable.map((job) => job.jobId),
+    unplaceableJobs: unplaceable.count,
+    unplaceableJobIds: unplaceable.ids,
+    verdicts,
     currentCapacity: current,
-    desiredCapacity: action === "none" && existing === undefined ? 0 : desiredCapacity,
+    desiredCapacity: finalDesired,
     maxInstances,
     blockedTypes,
     unknownTypes,
@@ -456,7 +640,7 @@ export function annexDemand(
 
 /** The whole computation: grouping, then each annex's demand (annexes in name order). */
 export function computeDemand(
-  jobs: readonly ClassAd[],
+  jobs: readonly (ClassAd | SnapshotJob)[],
   resolve: RequestResolver,
   existing: ReadonlyMap<string, ExistingAnnex>,
   inputs: DemandInputs,

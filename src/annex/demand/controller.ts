@@ -13,6 +13,8 @@ import {
   type GroupedJobs,
   groupJobsByAnnex,
   type RequestResolver,
+  type ShapeVerdict,
+  type SnapshotJob,
 } from "./compute.js";
 import { DEFAULT_RAMP_POLICY, type RampPolicy } from "./damping.js";
 import { INSTANCE_TYPE_CACHE_MS, InstanceTypeCatalog } from "./instance-types.js";
@@ -64,7 +66,10 @@ export const DEFAULT_DEMAND_SETTINGS: DemandSettings = {
 
 /** One queue snapshot. */
 export interface SnapshotRequest {
-  readonly jobs: readonly ClassAd[];
+  /** Jobs, or shapes of identical jobs with their counts. */
+  readonly jobs: readonly (ClassAd | SnapshotJob)[];
+  /** The access point's `$CondorVersion$`, which annex instances are assumed to advertise. */
+  readonly condorVersion?: string;
   /** Seconds since the epoch when the queue was read. */
   readonly snapshotTime: number;
   /** Compute and report only: no create, resize or heartbeat. */
@@ -88,6 +93,8 @@ export interface SnapshotResult {
   readonly ignoredJobs: number;
   readonly heartbeatCalls: number;
   readonly annexes: readonly AnnexOutcome[];
+  /** What became of each snapshot entry that names an annex (for the jobs themselves). */
+  readonly verdicts: readonly ShapeVerdict[];
   /** Problems that did not stop the snapshot (instance data unavailable…). */
   readonly warnings: readonly string[];
 }
@@ -297,11 +304,13 @@ export class DemandController {
     grouped: GroupedJobs,
     existing: Map<string, KnownAnnex>,
     evaluator: Evaluator,
+    condorVersion: string | undefined,
   ): Promise<AnnexDemand[]> {
     const inputs = {
       instanceType: (region: string, type: string) => this.#catalog.get(region, type),
       isBlocked: (region: string, type: string) => this.#blocklist.isBlocked(`${region}/${type}`),
       ramp: this.#settings.ramp,
+      ...(condorVersion === undefined ? {} : { condorVersion }),
     };
     const groups = [...grouped.groups.values()].sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
@@ -329,14 +338,14 @@ export class DemandController {
     let { grouped, existing } = await this.#group(request, evaluator, false);
     await this.#loadInstanceTypes(grouped, warnings);
     await this.#checkCapacity(grouped, existing);
-    let demands = await this.#demands(grouped, existing, evaluator);
+    let demands = await this.#demands(grouped, existing, evaluator, request.condorVersion);
     if (!request.dryRun && demands.some((demand) => demand.action === "create")) {
       // Creating on a stale view could adopt an annex made meanwhile and resize it *down* to the
       // count asked for: look again before creating.
       const stateAge = this.#now() - Math.min(...[...this.#states.values()].map((state) => state.at));
       if (stateAge > 0) {
         ({ grouped, existing } = await this.#group(request, evaluator, true));
-        demands = await this.#demands(grouped, existing, evaluator);
+        demands = await this.#demands(grouped, existing, evaluator, request.condorVersion);
       }
     }
 
@@ -398,6 +407,9 @@ export class DemandController {
       ignoredJobs: grouped.ignoredJobs,
       heartbeatCalls,
       annexes: final,
+      verdicts: [...grouped.verdicts, ...demands.flatMap((demand) => demand.verdicts)].sort(
+        (a, b) => a.index - b.index,
+      ),
       warnings,
     };
   }

@@ -9,7 +9,7 @@ import type { InstanceTypeInfo } from "./types.js";
  * Requirements against (real matchmaking, so a job that fits no instance type buys nothing).
  * One whole-machine slot: the machine's CPUs, memory (MiB), GPUs and disk (KiB),
  * `OpSys = "LINUX"`, the architecture, the annex identity (AnnexName, IsAnnex) the bootstrap
- * configures, `HasFileTransfer`, `EC2InstanceType`, and START/Requirements restricted to the
+ * configures, `HasFileTransfer`, `EC2InstanceType`, `CondorVersion`, and START/Requirements restricted to the
  * annex's jobs (and owners) with the very expression the instance's condor_config gets
  * (`startExpression` of templates/).
  *
@@ -21,11 +21,24 @@ import type { InstanceTypeInfo } from "./types.js";
 /** Root disk assumed when the type has no instance storage: the AL2023 AMI's root volume. */
 export const DEFAULT_ROOT_DISK_GIB = 8;
 
+/**
+ * The HTCondor version an annex instance is assumed to run when the snapshot does not say: the
+ * release this version of condor-annex is tested against. condor_submit ≥ 25.12 adds
+ * `versionGE(split(TARGET.CondorVersion)[1], "25.12.0") || (TARGET.Disk >= RequestDisk)` to every
+ * job's Requirements, so a slot ad without CondorVersion matches no real job.
+ */
+export const DEFAULT_CONDOR_VERSION = "$CondorVersion: 25.14.1 2026-10-16 $";
+
 /** What the slot ad says besides the instance type. */
 export interface SlotAdContext {
   readonly annexName: string;
   /** Owners whose jobs may start (the request's Owner), if restricted. */
   readonly allowedJobOwners?: readonly string[];
+  /**
+   * `$CondorVersion$` of the instances: the access point's own (the watch sends it with each
+   * snapshot; an annex's image is expected to run the pool's HTCondor), else {@link DEFAULT_CONDOR_VERSION}.
+   */
+  readonly condorVersion?: string;
 }
 
 const PLACEHOLDER = "condor-annex-slot-ad-placeholder";
@@ -86,7 +99,8 @@ const slotAds = new Map<string, ClassAd>();
 
 /** The slot ad as a ClassAd (cached; treat it as read-only). */
 export function slotAd(type: InstanceTypeInfo, context: SlotAdContext): ClassAd {
-  const key = JSON.stringify([context.annexName, context.allowedJobOwners ?? [], type]);
+  const condorVersion = context.condorVersion ?? DEFAULT_CONDOR_VERSION;
+  const key = JSON.stringify([context.annexName, context.allowedJobOwners ?? [], condorVersion, type]);
   const cached = slotAds.get(key);
   if (cached !== undefined) return cached;
   const diskKiB = type.diskKiB ?? DEFAULT_ROOT_DISK_GIB * 1024 * 1024;
@@ -105,6 +119,7 @@ export function slotAd(type: InstanceTypeInfo, context: SlotAdContext): ClassAd 
     { name: "IsAnnex", expr: bool(true) },
     { name: "HasFileTransfer", expr: bool(true) },
     { name: "EC2InstanceType", expr: str(type.name) },
+    { name: "CondorVersion", expr: str(condorVersion) },
     { name: "START", expr: startExpr(context) },
     { name: "Requirements", expr: { kind: "attr", name: "START", absolute: false } },
   ];

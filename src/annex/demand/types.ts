@@ -16,10 +16,15 @@ export interface InstanceTypeInfo {
   readonly diskKiB?: number;
 }
 
-/** What one job asks of a slot, after evaluating its Request* attributes against the slot. */
+/**
+ * What one job — or `count` identical jobs — asks of a slot, after evaluating its Request*
+ * attributes against the slot.
+ */
 export interface JobNeed {
-  /** `ClusterId.ProcId`, for reports. */
+  /** `ClusterId.ProcId` (of the first job, for a shape), for reports. */
   readonly jobId: string;
+  /** How many identical jobs this stands for (default 1). */
+  readonly count?: number;
   readonly cpus: number;
   readonly memoryMiB: number;
   readonly gpus: number;

@@ -1,22 +1,30 @@
 import { Command } from "commander";
-import type { RecordExpr } from "../../classad/ast.js";
-import type { ClassAd } from "../../classad/classad.js";
+import { MAX_REPORTED_JOB_IDS } from "../../annex/demand/compute.js";
+import type { Attribute, RecordExpr } from "../../classad/ast.js";
+import { bytesFromText } from "../../classad/ast.js";
 import { unparse } from "../../classad/unparse.js";
 import type { AnnexHelper, AnnexResult } from "../annex-helper.js";
 import { type CliContext, printJson } from "../cli-context.js";
 import { CliError, EXIT, usageError } from "../exit-codes.js";
+import { condorQedit, type JobVerdict, VerdictWriter } from "../job-verdicts.js";
 import { DEFAULT_MAX_LOG_BYTES, HTCondorLog } from "../log-file.js";
 import { type PlainAd, read } from "../plain-ad.js";
-import { DEFAULT_QUEUE_COMMAND, readQueue } from "../queue-query.js";
+import { type JobShape, shapeRecord } from "../queue-shapes.js";
+import { condorVersion, QueueReader } from "../queue-snapshot.js";
+import { type RunAsTarget, runAsTarget } from "../run-as.js";
 import { type QueueSnapshot, type RoundOutcome, WatchLoop, type WatchTiming } from "../watch-loop.js";
 
 /**
  * `condor-annex watch`: the access point's loop, kept running by condor_master (DAEMON_LIST
- * ANNEX_WATCH). Every interval it reads the queue with `ANNEX_WATCH_QUEUE_COMMAND`, parses the
- * long-form ads as they stream in, and sends the snapshot to annex-gahp with `ANNEX_JOBS`
- * (SnapshotTime = when the query started). A failing, slow or garbled query is logged and the last
- * good snapshot is re-sent until it is stale (see watch-loop.ts). A helper that dies is started
- * again at the next round. SIGTERM (how condor_master stops it) and SIGINT end it cleanly.
+ * ANNEX_WATCH). Started as root, it first becomes the `condor` user (CONDOR_IDS), as HTCondor's
+ * daemons do. Every interval it reads the queue (by default `condor_q`, projected to what demand
+ * needs and completed with what the jobs' expressions refer to), collapses it into shapes of
+ * identical jobs as the ads stream in, and sends the snapshot to annex-gahp with `ANNEX_JOBS`
+ * (SnapshotTime = when the query started). The helper's verdicts are written back onto the jobs
+ * (`AnnexRequestStatus`, `AnnexRequestReason`). A failing, slow or garbled query is logged and the
+ * last good snapshot is re-sent until it is stale (see watch-loop.ts). A helper that dies is
+ * started again at the next round. SIGHUP (`condor_reconfig`) re-reads the configuration and
+ * restarts the helper; SIGTERM (how condor_master stops it) and SIGINT end it cleanly.
  */
 
 interface WatchFlags {
@@ -32,11 +40,16 @@ interface WatchFlags {
 
 /** Settings of the watch loop, from flags, then knobs, then defaults. */
 export interface WatchSettings {
-  readonly queueCommand: string;
+  /** A fixed query command (flag or ANNEX_WATCH_QUEUE_COMMAND); undefined: the default, projected. */
+  readonly queueCommand: string | undefined;
   readonly timing: WatchTiming;
   readonly logPath: string | undefined;
   readonly maxLogBytes: number;
   readonly dryRun: boolean;
+  /** Write the helper's verdicts onto the jobs (ANNEX_WATCH_JOB_VERDICTS, default true). */
+  readonly writeVerdicts: boolean;
+  /** Who to become when started as root (CONDOR_IDS, else condor). */
+  readonly runAs: RunAsTarget;
 }
 
 async function seconds(
@@ -60,8 +73,7 @@ async function seconds(
 /** Resolves the watch settings (flags override knobs). */
 export async function watchSettings(ctx: CliContext, flags: WatchFlags): Promise<WatchSettings> {
   const queueCommand =
-    flags.queryCommand ??
-    ((await ctx.knobs.get("ANNEX_WATCH_QUEUE_COMMAND"))?.trim() || DEFAULT_QUEUE_COMMAND);
+    flags.queryCommand ?? ((await ctx.knobs.get("ANNEX_WATCH_QUEUE_COMMAND"))?.trim() || undefined);
   const intervalS = await seconds(ctx, flags.interval, "--interval", "ANNEX_WATCH_INTERVAL", 30);
   const timeoutS = await seconds(
     ctx,
@@ -78,8 +90,20 @@ export async function watchSettings(ctx: CliContext, flags: WatchFlags): Promise
   if (!Number.isFinite(maxLogBytes) || maxLogBytes < 0) {
     throw usageError(`MAX_ANNEX_WATCH_LOG = "${maxLog}" is invalid: expected a number of bytes`);
   }
+  const verdicts = (await ctx.knobs.get("ANNEX_WATCH_JOB_VERDICTS"))?.trim().toLowerCase();
+  if (verdicts !== undefined && verdicts !== "" && !["true", "false"].includes(verdicts)) {
+    throw usageError(`ANNEX_WATCH_JOB_VERDICTS = "${verdicts}" is invalid: expected true or false`);
+  }
+  let runAs: RunAsTarget;
+  try {
+    runAs = runAsTarget(await ctx.knobs.get("CONDOR_IDS"));
+  } catch (error) {
+    throw usageError(error instanceof Error ? error.message : String(error));
+  }
   return {
     queueCommand,
+    writeVerdicts: verdicts !== "false",
+    runAs,
     timing: {
       intervalMs: intervalS * 1000,
       queryTimeoutMs: timeoutS * 1000,
@@ -91,25 +115,52 @@ export async function watchSettings(ctx: CliContext, flags: WatchFlags): Promise
   };
 }
 
-/** The ANNEX_JOBS argument: the job ads as they are (expressions kept), and the snapshot time. */
-export function jobsArgument(snapshot: QueueSnapshot<ClassAd>, dryRun: boolean): string {
-  const record: RecordExpr = {
-    kind: "record",
-    attributes: [
-      { name: "Jobs", expr: { kind: "list", items: snapshot.jobs.map((job) => job.toRecord()) } },
-      {
-        name: "SnapshotTime",
-        expr: {
-          kind: "literal",
-          value: { type: "integer", value: BigInt(Math.floor(snapshot.takenAt / 1000)) },
-        },
+/** What one queue reading sends: the shapes, and the access point's HTCondor version. */
+export interface WatchSnapshot {
+  readonly shapes: readonly JobShape[];
+  readonly condorVersion: string | undefined;
+}
+
+/**
+ * The ANNEX_JOBS argument: each shape of identical jobs once (its ad with the expressions kept,
+ * `JobCount`, a sample of `JobIds`), the snapshot time and the access point's `$CondorVersion$`.
+ */
+export function jobsArgument(snapshot: QueueSnapshot<JobShape>, dryRun: boolean, version?: string): string {
+  const attributes: Attribute[] = [
+    {
+      name: "Jobs",
+      expr: { kind: "list", items: snapshot.jobs.map((shape) => shapeRecord(shape, MAX_REPORTED_JOB_IDS)) },
+    },
+    {
+      name: "SnapshotTime",
+      expr: {
+        kind: "literal",
+        value: { type: "integer", value: BigInt(Math.floor(snapshot.takenAt / 1000)) },
       },
-      ...(dryRun
-        ? [{ name: "DryRun", expr: { kind: "literal", value: { type: "boolean", value: true } } } as const]
-        : []),
-    ],
-  };
+    },
+  ];
+  if (version !== undefined) {
+    attributes.push({
+      name: "CondorVersion",
+      expr: { kind: "literal", value: { type: "string", value: bytesFromText(version) } },
+    });
+  }
+  if (dryRun)
+    attributes.push({ name: "DryRun", expr: { kind: "literal", value: { type: "boolean", value: true } } });
+  const record: RecordExpr = { kind: "record", attributes };
   return unparse(record);
+}
+
+/** The verdicts of an ANNEX_JOBS result. */
+export function verdictsOf(result: PlainAd): JobVerdict[] {
+  return read.ads(result, "Verdicts").flatMap((verdict) => {
+    const entry = read.number(verdict, "Entry");
+    const status = read.string(verdict, "Status");
+    const reason = read.string(verdict, "Reason");
+    return entry === undefined || status === undefined || reason === undefined
+      ? []
+      : [{ entry, status, reason }];
+  });
 }
 
 /** One log line per annex of an ANNEX_JOBS result. */
@@ -118,6 +169,14 @@ export function describeJobsResult(result: PlainAd): string[] {
     `snapshot: ${read.number(result, "JobCount") ?? 0} jobs, ${read.number(result, "IgnoredJobs") ?? 0} ignored; ` +
       `${read.boolean(result, "Fresh") === false ? "stale, no heartbeats" : `${read.number(result, "HeartbeatCalls") ?? 0} heartbeat call(s)`}`,
   ];
+  // What users see on their jobs: each verdict other than Matched, once per reason.
+  const seen = new Set<string>();
+  for (const verdict of verdictsOf(result)) {
+    const line = `  ${verdict.status}: ${verdict.reason}`;
+    if (verdict.status === "Matched" || seen.has(line)) continue;
+    seen.add(line);
+    lines.push(line);
+  }
   for (const annex of read.ads(result, "Annexes")) {
     const error = read.string(annex, "ActionError");
     lines.push(
@@ -179,6 +238,11 @@ class HelperKeeper {
     this.helper = undefined;
     if (helper?.alive === true) await helper.close();
   }
+
+  /** Stops the helper; the next use starts one with the configuration as it is now. */
+  async restart(): Promise<void> {
+    await this.close();
+  }
 }
 
 /** A sleep that {@link wake} ends early (so SIGTERM does not wait out the interval). */
@@ -199,29 +263,78 @@ function interruptibleSleep(): { sleep: (ms: number) => Promise<void>; wake: () 
   };
 }
 
-/** Runs the watch loop until a signal (or one round with `once`); resolves when it has stopped. */
-export async function runWatch(
-  ctx: CliContext,
-  settings: WatchSettings,
-  options: { once?: boolean; json?: boolean; signals?: NodeJS.EventEmitter } = {},
-): Promise<RoundOutcome | undefined> {
-  const logFile = new HTCondorLog({
+/** Options of {@link runWatch}. */
+export interface RunWatchOptions {
+  readonly once?: boolean;
+  readonly json?: boolean;
+  readonly signals?: NodeJS.EventEmitter;
+  /** Reads the settings again (SIGHUP); without it a SIGHUP keeps the settings. */
+  readonly reloadSettings?: () => Promise<WatchSettings>;
+  /** Runs condor_qedit (tests inject a fake). */
+  readonly qedit?: ConstructorParameters<typeof VerdictWriter>[0];
+}
+
+function openLog(settings: WatchSettings): HTCondorLog {
+  return new HTCondorLog({
     destination:
       settings.logPath === undefined ? { kind: "stderr" } : { kind: "file", path: settings.logPath },
     maxBytes: settings.maxLogBytes,
     maxRotations: 1,
     pid: process.pid,
   });
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs the watch loop until a signal (or one round with `once`); resolves when it has stopped. */
+export async function runWatch(
+  ctx: CliContext,
+  initial: WatchSettings,
+  options: RunWatchOptions = {},
+): Promise<RoundOutcome | undefined> {
+  let settings = initial;
+  // Before the log is opened, so that it belongs to the user the watch runs as.
+  let dropped: string | undefined;
+  let cannotDrop: string | undefined;
+  try {
+    dropped = ctx.dropRoot?.(settings.runAs);
+  } catch (error) {
+    cannotDrop = describeError(error);
+  }
+  let logFile = openLog(settings);
   const log = (message: string) => logFile.write(message);
+  if (cannotDrop !== undefined) {
+    const who = "user" in settings.runAs ? `user ${settings.runAs.user}` : `uid ${settings.runAs.uid}`;
+    const message = `cannot run as ${who} (${cannotDrop}); create that user or set CONDOR_IDS to the uid.gid to run as`;
+    log(message);
+    logFile.close();
+    throw new CliError(message, EXIT.failure);
+  }
+  if (dropped !== undefined) log(dropped);
   const helpers = new HelperKeeper(ctx, log);
   const { sleep, wake } = interruptibleSleep();
+  const version = await condorVersion(ctx.env);
+  const verdicts = new VerdictWriter(options.qedit ?? condorQedit(ctx.env));
+  let reader = new QueueReader({
+    ...(settings.queueCommand === undefined ? {} : { command: settings.queueCommand }),
+    timeoutMs: settings.timing.queryTimeoutMs,
+    env: ctx.env,
+  });
   let lastResult: PlainAd | undefined;
-  const loop = new WatchLoop<ClassAd>(
+  const loop = new WatchLoop<JobShape>(
     {
-      readQueue: () =>
-        readQueue(settings.queueCommand, { timeoutMs: settings.timing.queryTimeoutMs, env: ctx.env }),
+      readQueue: async () => {
+        const reading = await reader.read();
+        if (reading.added.length > 0) {
+          log(`the jobs' expressions refer to ${reading.added.join(", ")}: added to the queue query`);
+        }
+        return reading.shapes;
+      },
+      countJobs: (shapes) => shapes.reduce((sum, shape) => sum + shape.count, 0),
       send: async (snapshot) => {
-        const argument = jobsArgument(snapshot, settings.dryRun);
+        const argument = jobsArgument(snapshot, settings.dryRun, version);
         const helper = await helpers.get();
         let result: AnnexResult;
         try {
@@ -229,11 +342,15 @@ export async function runWatch(
         } catch (error) {
           if (helper.alive) throw error;
           // The helper died under this call: start a new one and send the snapshot again.
-          log(`annex-gahp died (${error instanceof Error ? error.message : String(error)})`);
+          log(`annex-gahp died (${describeError(error)})`);
           result = await (await helpers.get()).callText("ANNEX_JOBS", argument, { timeoutMs: 5 * 60_000 });
         }
         lastResult = result.plain;
         for (const line of describeJobsResult(result.plain)) log(line);
+        if (settings.writeVerdicts && !settings.dryRun) {
+          const round = await verdicts.write(snapshot.jobs, verdictsOf(result.plain));
+          for (const failure of round.failures) log(`writing a verdict onto jobs failed: ${failure}`);
+        }
       },
       log,
       now: ctx.now,
@@ -242,10 +359,10 @@ export async function runWatch(
     // readQueue kills the query at its timeout; the loop's own limit is only a backstop.
     { ...settings.timing, queryTimeoutMs: settings.timing.queryTimeoutMs + 5000 },
   );
-  log(
-    `condor-annex watch starting: every ${settings.timing.intervalMs / 1000} s, query: ${settings.queueCommand}` +
-      `${settings.dryRun ? " (dry run)" : ""}`,
-  );
+  const describeStart = () =>
+    `every ${settings.timing.intervalMs / 1000} s, query: ${reader.command}${settings.dryRun ? " (dry run)" : ""}` +
+    `${settings.writeVerdicts ? "" : " (no verdicts on jobs)"}`;
+  log(`condor-annex watch starting: ${describeStart()}${version === undefined ? "" : `; ${version}`}`);
   const signals = options.signals ?? process;
   let stopping = false;
   const stop = (signal: string) => {
@@ -260,10 +377,36 @@ export async function runWatch(
     loop.stop();
     wake();
   };
+  /** condor_reconfig: read the configuration again, apply it from the next round, restart the helper. */
+  const reconfig = async () => {
+    log("caught SIGHUP; reading the configuration again");
+    if (options.reloadSettings === undefined) return;
+    try {
+      ctx.knobs.reload?.();
+      const next = await options.reloadSettings();
+      if (next.logPath !== settings.logPath || next.maxLogBytes !== settings.maxLogBytes) {
+        logFile.close();
+        logFile = openLog(next);
+      }
+      settings = next;
+      reader = new QueueReader({
+        ...(settings.queueCommand === undefined ? {} : { command: settings.queueCommand }),
+        timeoutMs: settings.timing.queryTimeoutMs,
+        env: ctx.env,
+      });
+      loop.setTiming({ ...settings.timing, queryTimeoutMs: settings.timing.queryTimeoutMs + 5000 });
+      await helpers.restart();
+      log(`reconfigured: ${describeStart()}; the helper restarts with the new configuration`);
+    } catch (error) {
+      log(`the new configuration is not usable (${describeError(error)}); keeping the old one`);
+    }
+  };
   const onTerm = () => stop("SIGTERM");
   const onInt = () => stop("SIGINT");
+  const onHup = () => void reconfig();
   signals.on("SIGTERM", onTerm);
   signals.on("SIGINT", onInt);
+  signals.on("SIGHUP", onHup);
   let outcome: RoundOutcome | undefined;
   try {
     if (options.once === true) {
@@ -282,6 +425,7 @@ export async function runWatch(
   } finally {
     signals.off("SIGTERM", onTerm);
     signals.off("SIGINT", onInt);
+    signals.off("SIGHUP", onHup);
     await helpers.close();
     log("condor-annex watch stopped");
     logFile.close();
@@ -299,7 +443,7 @@ export function buildWatchCommand(ctx: CliContext): Command {
     .option("--interval <seconds>", "time between queue reads (default ANNEX_WATCH_INTERVAL, else 30)")
     .option(
       "--query-command <command>",
-      "shell command printing the queue in long form (default ANNEX_WATCH_QUEUE_COMMAND)",
+      "shell command printing the queue in long form (default ANNEX_WATCH_QUEUE_COMMAND, else condor_q projected to what demand needs)",
     )
     .option(
       "--query-timeout <seconds>",
@@ -315,7 +459,11 @@ export function buildWatchCommand(ctx: CliContext): Command {
     .option("--json", "with --once: print the result as JSON")
     .action(async (flags: WatchFlags) => {
       const settings = await watchSettings(ctx, flags);
-      const outcome = await runWatch(ctx, settings, { once: flags.once === true, json: flags.json === true });
+      const outcome = await runWatch(ctx, settings, {
+        once: flags.once === true,
+        json: flags.json === true,
+        reloadSettings: () => watchSettings(ctx, flags),
+      });
       if (flags.once === true && outcome !== undefined && outcome.kind !== "fresh") {
         throw new CliError(
           `the round did not complete: ${outcome.kind}${"error" in outcome ? ` (${outcome.error})` : ""}`,

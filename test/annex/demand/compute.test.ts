@@ -299,3 +299,135 @@ describe("demand of an annex", () => {
     expect(annex?.action).toBe("none");
   });
 });
+
+/** The Requirements condor_submit 25.14.1 writes for a plain vanilla job (from a real schedd). */
+const CONDOR_SUBMIT_REQUIREMENTS =
+  '(TARGET.Arch == "X86_64") && (TARGET.OpSys == "LINUX") && (versionGE(split(TARGET.CondorVersion)[1],"25.12.0") || (TARGET.Disk >= RequestDisk)) && (TARGET.Memory >= RequestMemory) && ((TARGET.FileSystemDomain == MY.FileSystemDomain) || (TARGET.HasFileTransfer))';
+
+describe("demand over shapes of identical jobs", () => {
+  it("counts a shape of n jobs as n jobs: heartbeat, packing and reports", () => {
+    const singles = Array.from({ length: 150 }, (_, i) => job(`1.${i}`, CHEM));
+    const shape = { ad: job("1.0", CHEM), count: 150, jobIds: singles.map((_, i) => `1.${i}`).slice(0, 100) };
+    const [bySingles] = computeDemand(singles, resolve, new Map(), inputs()).annexes;
+    const [byShape] = computeDemand([shape], resolve, new Map(), inputs()).annexes;
+    expect(byShape?.heartbeat).toBe(150);
+    expect(byShape?.matchedJobs).toBe(150);
+    expect(byShape?.targetInstances).toBe(bySingles?.targetInstances);
+    expect(byShape?.desiredCapacity).toBe(bySingles?.desiredCapacity);
+    expect(bySingles?.matchedJobs).toBe(150);
+    // Reports list at most 100 ids; the counts stay complete.
+    expect(bySingles?.matchedJobIds).toHaveLength(100);
+    expect(byShape?.matchedJobIds).toEqual(shape.jobIds);
+  });
+
+  it("weighs the reference request by job counts, not by entries", () => {
+    const other = '[ Name = "chem"; InstanceTypes = { "c5.xlarge" }; MaxInstances = 4 ]';
+    const grouped = groupJobsByAnnex(
+      [
+        { ad: job("1.0", CHEM), count: 1, jobIds: ["1.0"] },
+        { ad: job("2.0", other), count: 30, jobIds: ["2.0"] },
+        { ad: job("3.0", CHEM), count: 1, jobIds: ["3.0"] },
+      ],
+      resolve,
+      new Map(),
+    );
+    const group = grouped.groups.get("chem");
+    expect(group?.reference?.maxInstances).toBe(4);
+    expect(group?.conflictingJobs).toBe(2);
+    expect(grouped.jobCount).toBe(32);
+  });
+
+  it("matches the Requirements condor_submit ≥ 25.12 writes: the slot ad carries CondorVersion", () => {
+    const real = job("1.0", CHEM, {
+      Requirements: CONDOR_SUBMIT_REQUIREMENTS,
+      RequestDisk: "MAX({ 1024,(TransferInputSizeMB + 1) * 1.25 }) * 1024",
+      TransferInputSizeMB: "0",
+      FileSystemDomain: '"ap.example.org"',
+    });
+    const [chem] = computeDemand([real], resolve, new Map(), inputs()).annexes;
+    expect(chem?.matchedJobs).toBe(1);
+    expect(chem?.unmatchedJobs).toBe(0);
+  });
+});
+
+describe("verdicts on the jobs", () => {
+  it("says which clause of the Requirements no instance type satisfies", () => {
+    const result = computeDemand(
+      [
+        {
+          ad: job("1.0", CHEM, { Requirements: 'TARGET.OpSys == "LINUX" && TARGET.Gpus >= 1' }),
+          count: 5,
+          jobIds: ["1.0"],
+        },
+        { ad: job("2.0", CHEM), count: 3, jobIds: ["2.0"] },
+      ],
+      resolve,
+      new Map(),
+      inputs(),
+    );
+    const [chem] = result.annexes;
+    expect(chem?.verdicts).toEqual([
+      {
+        index: 0,
+        annex: "chem",
+        status: "Unmatched",
+        reason:
+          "no instance type of annex chem (c6i.2xlarge) matches the job: its Requirements clause TARGET.Gpus >= 1 holds on none of them",
+      },
+      {
+        index: 1,
+        annex: "chem",
+        status: "Matched",
+        reason: "annex chem: 1 instance(s) wanted for 3 job(s), 1 asked of AWS (at most 20)",
+      },
+    ]);
+  });
+
+  it("blames START for a job of another owner", () => {
+    const owned = '[ Name = "lab"; InstanceTypes = { "c5.xlarge" }; Owner = "alice" ]';
+    const [lab] = computeDemand(
+      [job("2.0", owned, { Owner: '"mallory"' })],
+      resolve,
+      new Map(),
+      inputs(),
+    ).annexes;
+    expect(lab?.verdicts[0]?.status).toBe("Unmatched");
+    expect(lab?.verdicts[0]?.reason).toMatch(/START does not admit the job/);
+  });
+
+  it("marks jobs too big for every type, conflicting jobs and invalid requests", () => {
+    const other = '[ Name = "chem"; InstanceTypes = { "c6i.2xlarge" }; MaxInstances = 4 ]';
+    const grouped = groupJobsByAnnex(
+      [
+        job("1.0", CHEM, { RequestCpus: "64" }),
+        job("2.0", '[ Name = "chem"; MaxInstance = 3 ]'),
+        job("3.0", CHEM),
+        job("3.1", CHEM),
+        job("4.0", other),
+      ],
+      resolve,
+      new Map(),
+    );
+    expect(grouped.verdicts).toEqual([
+      {
+        index: 1,
+        annex: "chem",
+        status: "Invalid",
+        reason: expect.stringMatching(/^AnnexRequest MaxInstance: unknown attribute/),
+      },
+    ]);
+    const demand = computeDemand(
+      [job("1.0", CHEM, { RequestCpus: "64" }), job("3.0", CHEM), job("3.1", CHEM), job("4.0", other)],
+      resolve,
+      new Map(),
+      inputs(),
+    ).annexes[0];
+    expect(demand?.verdicts.map((v) => [v.index, v.status])).toEqual([
+      [0, "Unplaceable"],
+      [1, "Matched"],
+      [2, "Matched"],
+      [3, "Conflicting"],
+    ]);
+    expect(demand?.verdicts.find((v) => v.status === "Unplaceable")?.reason).toMatch(/asks for 64 CPU\(s\)/);
+  });
+});

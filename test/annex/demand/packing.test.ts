@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { packJobs } from "../../../src/annex/demand/packing.js";
 import type { InstanceTypeInfo, JobNeed } from "../../../src/annex/demand/types.js";
@@ -50,7 +51,7 @@ describe("packJobs", () => {
     const unmatched = job("4.0", 1, 1024, []);
     const result = packJobs([huge, unmatched], [c8]);
     expect(result.instances).toBe(0);
-    expect(result.unplaceable.map((j) => j.jobId).sort()).toEqual(["3.0", "4.0"]);
+    expect(result.unplaceable.map((u) => u.job.jobId).sort()).toEqual(["3.0", "4.0"]);
   });
 
   it("skips types missing from the usable list (e.g. blocked after a capacity error)", () => {
@@ -75,5 +76,67 @@ describe("packJobs", () => {
     const backward = packJobs([...jobs].reverse(), [c4]).instances;
     expect(forward).toBe(backward);
     expect(forward).toBe(2);
+  });
+});
+
+describe("packJobs with shapes of identical jobs", () => {
+  const types = [c8, c4, g1];
+  const shape = fc.record({
+    cpus: fc.integer({ min: 0, max: 9 }),
+    memoryMiB: fc.integer({ min: 0, max: 20_000 }),
+    gpus: fc.integer({ min: 0, max: 2 }),
+    fits: fc.subarray(types.map((t) => t.name)),
+    count: fc.integer({ min: 1, max: 40 }),
+  });
+
+  it("packs count identical jobs exactly as that many single jobs", () => {
+    fc.assert(
+      fc.property(fc.array(shape, { maxLength: 6 }), fc.subarray(types), (shapes, usable) => {
+        const asShapes = shapes.map((s, i) => ({ ...s, jobId: `${i + 1}.0` }));
+        const asSingles = shapes.flatMap((s, i) =>
+          Array.from({ length: s.count }, (_, p) => ({
+            ...s,
+            count: 1,
+            jobId: `${i + 1}.${String(p).padStart(3, "0")}`,
+          })),
+        );
+        const bulk = packJobs(asShapes, usable);
+        const single = packJobs(asSingles, usable);
+        expect(bulk.instances).toBe(single.instances);
+        expect([...bulk.byType].sort()).toEqual([...single.byType].sort());
+        expect(bulk.unplaceable.reduce((n, u) => n + u.count, 0)).toBe(single.unplaceable.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("places 100,000 jobs of a few shapes without a bin per job of work", () => {
+    const jobs = [
+      { jobId: "1.0", cpus: 1, memoryMiB: 1024, gpus: 0, fits: [c8.name], count: 60_000 },
+      { jobId: "2.0", cpus: 2, memoryMiB: 2048, gpus: 0, fits: [c8.name, c4.name], count: 40_000 },
+    ];
+    const result = packJobs(jobs, [c8, c4]);
+    // 40,000 two-core jobs fill 10,000 eight-core instances; 60,000 one-core jobs 7,500 more.
+    expect(result.instances).toBe(17_500);
+    expect(result.beyondLimit).toBe(0);
+  });
+
+  it("opens no more instances than the limit and counts the jobs left over", () => {
+    const result = packJobs(
+      [{ jobId: "1.0", cpus: 4, memoryMiB: 1, gpus: 0, fits: [c8.name], count: 9 }],
+      [c8],
+      3,
+    );
+    expect(result.instances).toBe(3);
+    expect(result.beyondLimit).toBe(3);
+    expect(result.unplaceable).toEqual([]);
+  });
+
+  it("puts jobs that ask for nothing on one instance", () => {
+    const result = packJobs(
+      [{ jobId: "1.0", cpus: 0, memoryMiB: 0, gpus: 0, fits: [c4.name], count: 1000 }],
+      [c4],
+    );
+    expect(result.instances).toBe(1);
   });
 });

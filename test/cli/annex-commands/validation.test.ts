@@ -90,4 +90,30 @@ describe("argument ads of the annex commands", () => {
     const defaulted = validateJobs(sourced("[ Jobs = {} ]"), () => 5_000);
     expect(defaulted.ok && defaulted.value.snapshotTime).toBe(5);
   });
+
+  it("ANNEX_JOBS takes shapes: JobCount identical jobs, some of whose ids JobIds lists, both taken off the ad", () => {
+    const checked = validateJobs(
+      sourced(
+        '[ Jobs = { [ RequestCpus = 2; JobCount = 500; JobIds = { "12.0", "12.1" } ], [ ClusterId = 3; ProcId = 0 ] }; CondorVersion = "$CondorVersion: 25.14.1 2026-10-16 $" ]',
+      ),
+    );
+    expect(checked.ok).toBe(true);
+    if (!checked.ok) return;
+    const [shape, single] = checked.value.jobs;
+    expect(shape?.count).toBe(500);
+    expect(shape?.jobIds).toEqual(["12.0", "12.1"]);
+    expect([...(shape?.ad.attributes() ?? [])].map((a) => a.name)).toEqual(["RequestCpus"]);
+    expect(single?.count).toBe(1);
+    expect(single?.jobIds).toEqual([]);
+    expect(checked.value.condorVersion).toBe("$CondorVersion: 25.14.1 2026-10-16 $");
+    expect(errorOf(validateJobs(sourced("[ Jobs = {\n  [ JobCount = 0 ] } ]")))).toBe(
+      "2:3: Jobs: element 1: JobCount must be an integer ≥ 1 (how many identical jobs this ad stands for)",
+    );
+    expect(errorOf(validateJobs(sourced("[ Jobs = { [ JobCount = 2; JobIds = { 12 } ] } ]")))).toMatch(
+      /^1:12: Jobs: element 1: JobIds must be a list of job id strings/,
+    );
+    expect(errorOf(validateJobs(sourced("[ Jobs = {}; CondorVersion = 25 ]")))).toMatch(
+      /CondorVersion: expected/,
+    );
+  });
 });

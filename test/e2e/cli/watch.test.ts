@@ -39,6 +39,8 @@ function environment(): NodeJS.ProcessEnv {
     AWS_SECRET_ACCESS_KEY: "test",
     AWS_REGION: "us-east-1",
     _CONDOR_COLLECTOR_HOST: "cm.watch-e2e.example.org:9618",
+    // Started as root, the watch becomes the condor user, which this machine may not have: stay as we are.
+    _CONDOR_CONDOR_IDS: `${process.getuid?.() ?? 0}.${process.getgid?.() ?? 0}`,
     _CONDOR_ANNEX_TOKEN_FILE: token,
     _CONDOR_ANNEX_GAHP_LOG: join(dir, "AnnexGahpLog"),
     _CONDOR_ANNEX_WATCH_LOG: join(dir, "AnnexWatchLog"),
