@@ -1,9 +1,11 @@
+import type { RecordExpr } from "../classad/ast.js";
 import type { ClassAd } from "../classad/classad.js";
 import { formatOldAds } from "../classad/old-format.js";
 import { type AnnexCommandName, AnnexHelper, helperLaunch } from "./annex-helper.js";
 import type { CliIO } from "./cli-io.js";
 import type { KnobSource } from "./knobs.js";
 import type { PlainAd, PlainValue } from "./plain-ad.js";
+import { POOL_COMMAND, type PoolView, readPool } from "./pool-status.js";
 import { Progress } from "./progress.js";
 import { dropRoot, type RunAsTarget } from "./run-as.js";
 
@@ -23,6 +25,8 @@ export interface CliContext {
    * never change the process's identity (tests).
    */
   readonly dropRoot?: (target: RunAsTarget) => string | undefined;
+  /** Asks the collector which annex instances joined the pool (absent: status shows AWS only). */
+  readonly readPool?: () => Promise<PoolView>;
 }
 
 /** The real context: this process's terminal, knobs and environment; the configured helper. */
@@ -38,6 +42,7 @@ export function processContext(
     startHelper: async (extraEnv) => AnnexHelper.start(await helperLaunch(knobs), { ...env, ...extraEnv }),
     now: () => Date.now(),
     dropRoot: (target) => dropRoot(target, env),
+    readPool: () => readPool(POOL_COMMAND, { env }),
   };
 }
 
@@ -76,7 +81,7 @@ export function printJson(ctx: CliContext, value: PlainValue | Record<string, un
 }
 
 /** Prints ads in the long form (`condor_q -long` layout), as classic `condor_annex -classad` did. */
-export function printClassAds(ctx: CliContext, ads: Iterable<ClassAd>): void {
+export function printClassAds(ctx: CliContext, ads: Iterable<ClassAd | RecordExpr>): void {
   ctx.io.stdout.write(formatOldAds(ads));
 }
 

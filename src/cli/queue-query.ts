@@ -69,6 +69,8 @@ export interface QueueQueryOptions {
   /** Kill the query after this long (default 120 s). */
   readonly timeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /** What the command is, in messages (default "the queue query"). */
+  readonly label?: string;
 }
 
 /**
@@ -81,6 +83,7 @@ export function readQueue(
   options: QueueQueryOptions = {},
 ): Promise<number> {
   const timeoutMs = options.timeoutMs ?? 120_000;
+  const label = options.label ?? "the queue query";
   return new Promise<number>((resolve, reject) => {
     // Its own process group, so a timeout kills the shell and whatever it started.
     const child = spawn("/bin/sh", ["-c", command], {
@@ -107,18 +110,18 @@ export function readQueue(
     const timer = setTimeout(() => {
       killGroup("SIGTERM");
       setTimeout(() => killGroup("SIGKILL"), 2000).unref();
-      fail(`the queue query did not finish within ${Math.round(timeoutMs / 1000)} s: ${command}`);
+      fail(`${label} did not finish within ${Math.round(timeoutMs / 1000)} s: ${command}`);
     }, timeoutMs);
     child.stderr.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString("utf8")).slice(-8000);
     });
-    child.on("error", (error) => fail(`cannot run the queue query (${error.message}): ${command}`));
+    child.on("error", (error) => fail(`cannot run ${label} (${error.message}): ${command}`));
     let ads = 0;
     const parsing = (async () => {
       for await (const result of parseOldAds(child.stdout)) {
         if (!result.ok) {
           throw new Error(
-            `the queue query printed something that is not a long-form ClassAd: ${result.error.message}`,
+            `${label} printed something that is not a long-form ClassAd: ${result.error.message}`,
           );
         }
         ads++;
@@ -132,9 +135,7 @@ export function readQueue(
           if (settled) return;
           if (code !== 0) {
             const said = toolError(stderr);
-            fail(
-              `the queue query exited with ${signal ?? `status ${code}`}${said === "" ? "" : `: ${said}`}`,
-            );
+            fail(`${label} exited with ${signal ?? `status ${code}`}${said === "" ? "" : `: ${said}`}`);
             return;
           }
           settled = true;

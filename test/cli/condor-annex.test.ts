@@ -1,11 +1,13 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { parseClassAd } from "../../src/classad/parse.js";
 import { processContext } from "../../src/cli/cli-context.js";
 import { runCli } from "../../src/cli/condor-annex.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { StaticKnobs } from "../../src/cli/knobs.js";
 import type { PlainAd } from "../../src/cli/plain-ad.js";
+import { poolView } from "../../src/cli/pool-status.js";
 import { fakeCli } from "./fake-helper.js";
 
 const NOW = Date.UTC(2026, 10, 26, 9, 0, 0);
@@ -295,17 +297,66 @@ const DELETING: PlainAd = {
 };
 
 describe("condor-annex status", () => {
-  it("prints an aligned table: NAME STATE INSTANCES DESIRED LEASE DEADLINE", async () => {
+  it("prints an aligned table: NAME STATE INSTANCES DESIRED IN POOL LEASE DEADLINE", async () => {
     const cli = fakeCli({ ANNEX_STATUS: () => ({ Annexes: [ANNEX, DELETING] }) }, { now: NOW });
     expect(await runCli(["status"], cli.ctx)).toBe(EXIT.ok);
     expect(cli.calls[0]?.argument).toEqual({});
     expect(cli.stdout()).toBe(
       [
-        "NAME        STATE     INSTANCES  DESIRED  LEASE              DEADLINE",
-        "chem-burst  running         2/3        4  OK (beat 40s ago)  2026-11-26 16:59Z (in 7h59m)",
-        "old-run     deleting          0        0  ALARM (no beat)    2026-11-26 08:59Z (passed)",
+        "NAME        STATE     INSTANCES  DESIRED  IN POOL  LEASE              DEADLINE",
+        "chem-burst  running         2/3        4  -        OK (beat 40s ago)  2026-11-26 16:59Z (in 7h59m)",
+        "old-run     deleting          0        0  -        ALARM (no beat)    2026-11-26 08:59Z (passed)",
         "",
       ].join("\n"),
+    );
+  });
+
+  it("joins the instances with the pool: which joined, and whether they are claimed", async () => {
+    const two: PlainAd = {
+      ...ANNEX,
+      Group: {
+        DesiredCapacity: 3,
+        Instances: [
+          { InstanceId: "i-0aaaaaaaaaaaaaaaa", LifecycleState: "InService" },
+          { InstanceId: "i-0bbbbbbbbbbbbbbbb", LifecycleState: "InService" },
+          { InstanceId: "i-0cccccccccccccccc", LifecycleState: "Pending" },
+        ],
+      },
+    };
+    const pool = poolView(
+      [
+        '[ EC2InstanceID = "i-0aaaaaaaaaaaaaaaa"; AnnexName = "chem-burst"; State = "Claimed" ]',
+        '[ EC2InstanceID = "i-0aaaaaaaaaaaaaaaa"; AnnexName = "chem-burst"; State = "Unclaimed" ]',
+        '[ EC2InstanceID = "i-0bbbbbbbbbbbbbbbb"; AnnexName = "chem-burst"; State = "Unclaimed" ]',
+        '[ Name = "slot1@elsewhere"; State = "Claimed" ]',
+      ].map((text) => {
+        const parsed = parseClassAd(text);
+        if (!parsed.ok) throw new Error(parsed.error.message);
+        return parsed.value;
+      }),
+    );
+    const cli = fakeCli({ ANNEX_STATUS: () => ({ Annexes: [two] }) }, { now: NOW });
+    const ctx = { ...cli.ctx, readPool: async () => ({ ok: true as const, instances: pool }) };
+    expect(await runCli(["status", "chem-burst"], ctx)).toBe(EXIT.ok);
+    expect(cli.stdout()).toContain("chem-burst  running        2/3        3  2 (1 claimed)  OK");
+    expect(cli.stdout()).toMatch(/i-0aaaaaaaaaaaaaaaa .* claimed 1\/2\n/);
+    expect(cli.stdout()).toMatch(/i-0bbbbbbbbbbbbbbbb .* idle\n/);
+    expect(cli.stdout()).toMatch(/i-0cccccccccccccccc .* not joined\n/);
+    const json = fakeCli({ ANNEX_STATUS: () => ({ Annexes: [two] }) }, { now: NOW });
+    await runCli(["status", "--json"], { ...json.ctx, readPool: ctx.readPool });
+    const annex = (JSON.parse(json.stdout()) as { Annexes: PlainAd[] }).Annexes[0];
+    expect(annex?.JoinedInstances).toBe(2);
+    expect(annex?.ClaimedInstances).toBe(1);
+    const failing = fakeCli({ ANNEX_STATUS: () => ({ Annexes: [two] }) }, { now: NOW });
+    await runCli(["status"], {
+      ...failing.ctx,
+      readPool: async () => ({
+        ok: false as const,
+        error: "condor_status exited with status 1: Error: no collector",
+      }),
+    });
+    expect(failing.stdout()).toContain(
+      "(the pool could not be asked: condor_status exited with status 1: Error: no collector)",
     );
   });
 

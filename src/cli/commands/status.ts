@@ -1,8 +1,8 @@
 import { Command } from "commander";
-import { ClassAd } from "../../classad/classad.js";
 import { type CliContext, printClassAds, printJson, withHelper } from "../cli-context.js";
 import { usageError } from "../exit-codes.js";
-import { type PlainAd, read } from "../plain-ad.js";
+import { exprFromPlain, type PlainAd, read } from "../plain-ad.js";
+import { type PoolView, poolCell } from "../pool-status.js";
 import { formatDuration, formatTable, formatUtcMinute } from "../table.js";
 
 interface StatusFlags {
@@ -10,6 +10,53 @@ interface StatusFlags {
   readonly region?: string;
   readonly json?: boolean;
   readonly classad?: boolean;
+  readonly pool?: boolean;
+}
+
+/** The instance ids of an annex status ad. */
+function instanceIds(annex: PlainAd): string[] {
+  return read.ads(read.ad(annex, "Group"), "Instances").flatMap((i) => {
+    const id = read.string(i, "InstanceId");
+    return id === undefined ? [] : [id];
+  });
+}
+
+/**
+ * The annex status ads with what the collector says added: per annex `JoinedInstances` and
+ * `ClaimedInstances`; per instance `InPool` (`not joined`, `idle`, `claimed n/m`), `Slots` and
+ * `ClaimedSlots`; or `PoolError` when condor_status failed.
+ */
+export function withPool(annexes: readonly PlainAd[], pool: PoolView | undefined): PlainAd[] {
+  if (pool === undefined) return [...annexes];
+  return annexes.map((annex) => {
+    if (!pool.ok) return { ...annex, PoolError: pool.error };
+    const ids = instanceIds(annex);
+    const group = read.ad(annex, "Group");
+    const instances = read.ads(group, "Instances").map((instance) => {
+      const id = read.string(instance, "InstanceId");
+      const inPool = id === undefined ? undefined : pool.instances.get(id);
+      return {
+        ...instance,
+        InPool: poolCell(inPool),
+        Slots: inPool?.slots ?? 0,
+        ClaimedSlots: inPool?.claimed ?? 0,
+      };
+    });
+    return {
+      ...annex,
+      ...(group === undefined ? {} : { Group: { ...group, Instances: instances } }),
+      JoinedInstances: ids.filter((id) => pool.instances.has(id)).length,
+      ClaimedInstances: ids.filter((id) => (pool.instances.get(id)?.claimed ?? 0) > 0).length,
+    };
+  });
+}
+
+/** The IN POOL cell: instances that joined, and how many of them are claimed. */
+function inPoolCell(annex: PlainAd): string {
+  if (read.string(annex, "PoolError") !== undefined) return "?";
+  const joined = read.number(annex, "JoinedInstances");
+  if (joined === undefined) return "-";
+  return `${joined} (${read.number(annex, "ClaimedInstances") ?? 0} claimed)`;
 }
 
 /** A CloudFormation stack status in a word: what an operator needs at a glance. */
@@ -47,6 +94,7 @@ export function formatStatusTable(annexes: readonly PlainAd[], nowSeconds: numbe
       { header: "STATE" },
       { header: "INSTANCES", numeric: true },
       { header: "DESIRED", numeric: true },
+      { header: "IN POOL" },
       { header: "LEASE" },
       { header: "DEADLINE" },
     ],
@@ -66,6 +114,7 @@ export function formatStatusTable(annexes: readonly PlainAd[], nowSeconds: numbe
         stackStateWord(read.string(annex, "StackStatus")),
         instances,
         desired === undefined ? "-" : String(desired),
+        inPoolCell(annex),
         leaseCell(annex, nowSeconds),
         deadlineCell(annex, nowSeconds),
       ];
@@ -85,6 +134,7 @@ export function formatAnnexDetails(annex: PlainAd): string {
         { header: "ZONE" },
         { header: "STATE" },
         { header: "HEALTH" },
+        { header: "POOL" },
       ],
       instances.map((i) => [
         read.string(i, "InstanceId") ?? "?",
@@ -92,6 +142,7 @@ export function formatAnnexDetails(annex: PlainAd): string {
         read.string(i, "AvailabilityZone") ?? "-",
         read.string(i, "LifecycleState") ?? "-",
         read.string(i, "HealthStatus") ?? "-",
+        read.string(i, "InPool") ?? "-",
       ]),
     )}`;
   }
@@ -116,13 +167,15 @@ export function formatAnnexDetails(annex: PlainAd): string {
 export function buildStatusCommand(ctx: CliContext): Command {
   return new Command("status")
     .description(
-      "show this pool's annexes: stack state, instances, lease (alarm and last heartbeat), deadline",
+      "show this pool's annexes: stack state, instances in AWS and in the pool (condor_status), lease " +
+        "(alarm and last heartbeat), deadline",
     )
     .argument("[name]", "only this annex (same as --name)")
     .option("--name <name>", "only this annex (classic: -annex-name)")
     .option("--region <region>", "AWS region (classic: -aws-region)")
     .option("--json", "print the result as JSON")
     .option("--classad", "print one ClassAd per annex, long form (classic: -classad)")
+    .option("--no-pool", "do not ask the collector which instances joined the pool")
     .action(async (positional: string | undefined, flags: StatusFlags) => {
       if (positional !== undefined && flags.name !== undefined && positional !== flags.name) {
         throw usageError(`status: the name is given twice ("${positional}" and --name "${flags.name}")`);
@@ -134,17 +187,17 @@ export function buildStatusCommand(ctx: CliContext): Command {
       const result = await withHelper(ctx, (helper) =>
         helper.call("ANNEX_STATUS", argument, { timeoutMs: 120_000 }),
       );
-      const annexes = read.ads(result.plain, "Annexes");
+      const fromAws = read.ads(result.plain, "Annexes");
+      const pool = flags.pool === false || fromAws.length === 0 ? undefined : await ctx.readPool?.();
+      const annexes = withPool(fromAws, pool);
       if (flags.json === true) {
         printJson(ctx, { Annexes: annexes });
         return;
       }
       if (flags.classad === true) {
-        const list = result.ad.get("Annexes");
-        const ads = list?.kind === "list" ? list.items : [];
         printClassAds(
           ctx,
-          ads.flatMap((item) => (item.kind === "record" ? [ClassAd.fromRecord(item)] : [])),
+          annexes.map((annex) => exprFromPlain(annex)).filter((expr) => expr.kind === "record"),
         );
         return;
       }
@@ -154,6 +207,8 @@ export function buildStatusCommand(ctx: CliContext): Command {
       }
       const now = Math.floor(ctx.now() / 1000);
       ctx.io.stdout.write(formatStatusTable(annexes, now));
+      if (pool !== undefined && !pool.ok)
+        ctx.io.stdout.write(`(the pool could not be asked: ${pool.error})\n`);
       if (name !== undefined && annexes[0] !== undefined) ctx.io.stdout.write(formatAnnexDetails(annexes[0]));
     });
 }
