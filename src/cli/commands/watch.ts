@@ -323,10 +323,14 @@ export async function runWatch(
     env: ctx.env,
   });
   let lastResult: PlainAd | undefined;
+  let lastQuery: { ms: number; jobs: number; shapes: number } | undefined;
   const loop = new WatchLoop<JobShape>(
     {
       readQueue: async () => {
+        const started = performance.now();
+        lastQuery = undefined;
         const reading = await reader.read();
+        lastQuery = { ms: performance.now() - started, jobs: reading.jobs, shapes: reading.shapes.length };
         if (reading.added.length > 0) {
           log(`the jobs' expressions refer to ${reading.added.join(", ")}: added to the queue query`);
         }
@@ -334,6 +338,7 @@ export async function runWatch(
       },
       countJobs: (shapes) => shapes.reduce((sum, shape) => sum + shape.count, 0),
       send: async (snapshot) => {
+        const sendStarted = performance.now();
         const argument = jobsArgument(snapshot, settings.dryRun, version);
         const helper = await helpers.get();
         let result: AnnexResult;
@@ -347,10 +352,20 @@ export async function runWatch(
         }
         lastResult = result.plain;
         for (const line of describeJobsResult(result.plain)) log(line);
+        const helperMs = performance.now() - sendStarted;
+        let edits = 0;
+        const verdictsStarted = performance.now();
         if (settings.writeVerdicts && !settings.dryRun) {
           const round = await verdicts.write(snapshot.jobs, verdictsOf(result.plain));
+          edits = round.edits;
           for (const failure of round.failures) log(`writing a verdict onto jobs failed: ${failure}`);
         }
+        const query = lastQuery;
+        const seconds = (ms: number) => (ms / 1000).toFixed(2);
+        log(
+          `round: ${query === undefined ? "" : `query ${seconds(query.ms)} s (${query.jobs} jobs in ${query.shapes} shapes), `}` +
+            `ANNEX_JOBS ${seconds(helperMs)} s (${argument.length} bytes), verdicts ${seconds(performance.now() - verdictsStarted)} s (${edits} condor_qedit)`,
+        );
       },
       log,
       now: ctx.now,
