@@ -315,6 +315,27 @@ export async function runWatch(
   if (dropped !== undefined) log(dropped);
   const helpers = new HelperKeeper(ctx, log);
   const { sleep, wake } = interruptibleSleep();
+  // Signals are taken from here on: a SIGTERM while starting (condor_off right after a restart)
+  // ends the watch cleanly too.
+  const signals = options.signals ?? process;
+  let stopping = false;
+  let stopLoop = () => {};
+  const stop = (signal: string) => {
+    if (stopping && signals === process) {
+      // A second signal: do not wait for a slow query or call to finish.
+      log(`caught ${signal} again; exiting now`);
+      logFile.close();
+      process.exit(0);
+    }
+    stopping = true;
+    log(`caught ${signal}; stopping`);
+    stopLoop();
+    wake();
+  };
+  const onTerm = () => stop("SIGTERM");
+  const onInt = () => stop("SIGINT");
+  signals.on("SIGTERM", onTerm);
+  signals.on("SIGINT", onInt);
   const version = await condorVersion(ctx.env);
   const verdicts = new VerdictWriter(options.qedit ?? condorQedit(ctx.env));
   let reader = new QueueReader({
@@ -378,20 +399,8 @@ export async function runWatch(
     `every ${settings.timing.intervalMs / 1000} s, query: ${reader.command}${settings.dryRun ? " (dry run)" : ""}` +
     `${settings.writeVerdicts ? "" : " (no verdicts on jobs)"}`;
   log(`condor-annex watch starting: ${describeStart()}${version === undefined ? "" : `; ${version}`}`);
-  const signals = options.signals ?? process;
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping && signals === process) {
-      // A second signal: do not wait for a slow query or call to finish.
-      log(`caught ${signal} again; exiting now`);
-      logFile.close();
-      process.exit(0);
-    }
-    stopping = true;
-    log(`caught ${signal}; stopping`);
-    loop.stop();
-    wake();
-  };
+  stopLoop = () => loop.stop();
+  if (stopping) loop.stop();
   /** condor_reconfig: read the configuration again, apply it from the next round, restart the helper. */
   const reconfig = async () => {
     log("caught SIGHUP; reading the configuration again");
@@ -416,11 +425,7 @@ export async function runWatch(
       log(`the new configuration is not usable (${describeError(error)}); keeping the old one`);
     }
   };
-  const onTerm = () => stop("SIGTERM");
-  const onInt = () => stop("SIGINT");
   const onHup = () => void reconfig();
-  signals.on("SIGTERM", onTerm);
-  signals.on("SIGINT", onInt);
   signals.on("SIGHUP", onHup);
   let outcome: RoundOutcome | undefined;
   try {

@@ -9,10 +9,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/emulator/python-env.js";
+import { ensureDebianRoot } from "./debian-root.js";
 import { type PersonalPool, type PoolOptions, startPool } from "./personal-pool.js";
 import { type InstalledProduct, installProduct } from "./product.js";
 import type { RootCommandOptions, RootCommandResult } from "./root-process.js";
-import { ensureDebianRoot } from "./debian-root.js";
 
 /** The environment that points the AWS SDK and CLI at the emulator. */
 export function awsEnvironment(endpoint: string): Record<string, string> {
@@ -44,7 +44,10 @@ export interface AccessPoint extends PersonalPool {
 
 /** The shipped access-point configuration with `CONDOR_ANNEX_HOME` set, as the admin edits it. */
 export async function accessPointConfig(home: string): Promise<string> {
-  const shipped = await readFile(join(repoRoot, "condor-config", "access-point", "50-condor-annex.config"), "utf8");
+  const shipped = await readFile(
+    join(repoRoot, "condor-config", "access-point", "50-condor-annex.config"),
+    "utf8",
+  );
   const edited = shipped.replace(/^CONDOR_ANNEX_HOME = .*$/m, `CONDOR_ANNEX_HOME = ${home}`);
   if (edited === shipped) throw new Error("50-condor-annex.config has no CONDOR_ANNEX_HOME line to set");
   return edited;

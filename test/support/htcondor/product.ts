@@ -24,7 +24,11 @@ export interface InstalledProduct {
   readonly tarball: string;
 }
 
-function run(command: string, args: readonly string[], cwd: string): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -67,7 +71,8 @@ export async function installProduct(root: DebianRoot): Promise<InstalledProduct
     .slice(0, 16);
   const home = `/opt/condor-annex/${digest}`;
   const hostHome = join(root.dir, home);
-  const installed = () => existsSync(join(hostHome, "bin", "condor-annex")) && existsSync(join(hostHome, "bin", "annex-gahp"));
+  const installed = () =>
+    existsSync(join(hostHome, "bin", "condor-annex")) && existsSync(join(hostHome, "bin", "annex-gahp"));
   if (!installed()) {
     await mkdir(join(root.dir, "opt", "condor-annex"), { recursive: true });
     await withDirLock(`${hostHome}.lock`, async () => {

@@ -1,0 +1,119 @@
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extensionSkipReason, useEmulator } from "../../support/emulator.js";
+import { type AccessPoint, startAccessPoint } from "../../support/htcondor/access-point.js";
+import { testbedProblem } from "../../support/htcondor/debian-root.js";
+import { rootUser } from "../../support/htcondor/root-process.js";
+
+/**
+ * condor-annex watch as condor_master runs it on a real HTCondor 25.14.1 access point, configured
+ * only by the shipped condor-config/access-point/50-condor-annex.config (CONDOR_ANNEX_HOME set to
+ * the installed package) and the emulator's address: the master starts it from DAEMON_LIST, it
+ * becomes the condor user, reads its knobs expanded, logs to ANNEX_WATCH_LOG, survives
+ * condor_reconfig, stops and starts with condor_off/on -daemon, and is restarted when killed.
+ */
+const target = useEmulator();
+const problem = (await testbedProblem()) ?? extensionSkipReason(target());
+if (problem !== undefined) process.stderr.write(`[htcondor] skipped: ${problem}\n`);
+
+/** The watch processes of this access point: pid and uid. */
+function watchProcesses(ap: AccessPoint): { pid: number; uid: number }[] {
+  const found: { pid: number; uid: number }[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readlinkSync(`/proc/${pid}/root`).startsWith(ap.root.dir)) continue;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (
+        !cmdline.some((arg) => arg.includes(`${ap.product.home}/bin/condor-annex`)) ||
+        !cmdline.includes("watch")
+      )
+        continue;
+      const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+      if (!environ.includes(ap.configFile)) continue;
+      const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+      found.push({ pid: Number(pid), uid: Number(uid) });
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((wake) => setTimeout(wake, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe.skipIf(problem !== undefined)("the watch under a real condor_master", () => {
+  let ap: AccessPoint;
+
+  beforeAll(async () => {
+    ap = await startAccessPoint({ endpoint: target().endpoint ?? "", config: { ANNEX_WATCH_INTERVAL: "2" } });
+  }, 600_000);
+
+  afterAll(async () => {
+    await ap?.stop();
+  });
+
+  it("is started by condor_master from DAEMON_LIST, as the condor user, logging to ANNEX_WATCH_LOG", async () => {
+    await until("the watch's first round", async () => / round: query /.test(await ap.watchLog()));
+    const log = await ap.watchLog();
+    expect(log).toMatch(/running as condor \(uid \d+\), dropped from root/);
+    expect(log).toMatch(/condor-annex watch starting: every 2 s, query: condor_q -allusers -long/);
+    const condor = rootUser(ap.root.dir, "condor");
+    const processes = watchProcesses(ap);
+    expect(processes).toHaveLength(1);
+    expect(processes[0]?.uid).toBe(condor.uid);
+    expect(await ap.logTail("MasterLog", 200)).toContain(
+      `Started process "${ap.product.home}/bin/condor-annex"`,
+    );
+  });
+
+  it("reads its knobs expanded: the helper it starts logs where $(LOG)/AnnexGahpLog says", async () => {
+    const gahpLog = (await ap.must(["condor_config_val", "ANNEX_GAHP_LOG"])).trim();
+    expect(gahpLog).toBe(`${ap.dir}/log/condor/AnnexGahpLog`);
+    expect(await ap.gahpLog()).toMatch(/annex-gahp .* starting/);
+    // HTCondor's own condor_annex default of 3000 s is not taken for ours.
+    expect(await ap.gahpLog()).toMatch(/annex commands configured: region us-east-1, pool 127\.0\.0\.1:\d+/);
+  });
+
+  it("re-reads its configuration on condor_reconfig, without dying", async () => {
+    const [before] = watchProcesses(ap);
+    await ap.writeConfig("80-reconfig.config", "ANNEX_WATCH_INTERVAL = 3\n");
+    await ap.must(["condor_reconfig"]);
+    await until("the reconfig", async () => /reconfigured: every 3 s/.test(await ap.watchLog()));
+    expect(await ap.watchLog()).toContain("caught SIGHUP; reading the configuration again");
+    expect(watchProcesses(ap).map((p) => p.pid)).toEqual([before?.pid]);
+  });
+
+  it("stops with condor_off -daemon ANNEX_WATCH and starts again with condor_on", async () => {
+    await ap.must(["condor_off", "-daemon", "ANNEX_WATCH"]);
+    await until("the watch to stop", () => watchProcesses(ap).length === 0);
+    expect(await ap.watchLog()).toMatch(/caught SIGTERM; stopping\n.*condor-annex watch stopped\n/);
+    const starts = ((await ap.watchLog()).match(/condor-annex watch starting/g) ?? []).length;
+    await ap.must(["condor_on", "-daemon", "ANNEX_WATCH"]);
+    await until(
+      "the watch to start again",
+      async () => ((await ap.watchLog()).match(/condor-annex watch starting/g) ?? []).length > starts,
+    );
+    expect(watchProcesses(ap)).toHaveLength(1);
+  });
+
+  it("is started again by condor_master when it is killed", async () => {
+    const [victim] = watchProcesses(ap);
+    if (victim === undefined) throw new Error("no watch running");
+    process.kill(victim.pid, "SIGKILL");
+    await until(
+      "condor_master to restart the watch",
+      () => watchProcesses(ap).some((p) => p.pid !== victim.pid),
+      120_000,
+    );
+    expect(await ap.logTail("MasterLog", 100)).toContain(
+      `The ANNEX_WATCH (pid ${victim.pid}) died due to signal 9 (Killed)`,
+    );
+  }, 180_000);
+});
