@@ -7,6 +7,7 @@ Import and call `install()` before moto serves its first request. It adds:
 - bucket policies whose conditional statements are kept but not enforced (s3_policy),
 - a CloudWatch metric-alarm evaluator that publishes to SNS, with history (alarms),
 - a Node.js Lambda executor that needs no Docker (lambda_node) and real SNS events (sns_lambda),
+- groups with a mixed-instances policy launching its first instance type (mixed_instances),
 - control routes under /moto-api/ext/ (routes).
 """
 
@@ -28,7 +29,17 @@ def install() -> None:
     found = metadata.version("moto")
     if found != EXPECTED_MOTO:
         raise RuntimeError(f"annex_moto patches moto {EXPECTED_MOTO} internals; moto {found} is installed")
-    from . import alarms, cfn_types, delete_failures, idempotency, lambda_node, routes, s3_policy, sns_lambda
+    from . import (
+        alarms,
+        cfn_types,
+        delete_failures,
+        idempotency,
+        lambda_node,
+        mixed_instances,
+        routes,
+        s3_policy,
+        sns_lambda,
+    )
 
     cfn_types.install()
     idempotency.install()
@@ -37,6 +48,7 @@ def install() -> None:
     alarms.install()
     lambda_node.install()
     sns_lambda.install()
+    mixed_instances.install()
     routes.install()
     _installed = True
 

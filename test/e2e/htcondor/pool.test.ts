@@ -37,7 +37,12 @@ describe.skipIf(problem !== undefined)("the HTCondor test bed", () => {
 
   it("is HTCondor 25.14.1 from Debian, with its collector on the pool's own loopback port", async () => {
     expect(pool.root.condorVersion).toMatch(/^\$CondorVersion: 25\.14\.1 .*PackageID: 25\.14\.1\+dfsg/);
-    const collector = await pool.must(["condor_status", "-collector", "-af", "MyAddress"]);
+    // The collector publishes its own ad shortly after it starts.
+    let collector = "";
+    for (let i = 0; i < 60 && collector.trim() === ""; i++) {
+      collector = await pool.must(["condor_status", "-collector", "-af", "MyAddress"]);
+      if (collector.trim() === "") await new Promise((wake) => setTimeout(wake, 500));
+    }
     expect(collector).toContain(`127.0.0.1:${pool.collectorPort}`);
   });
 

@@ -6,6 +6,7 @@
  * emulator's endpoint, its dummy credentials and region) and whatever documented knobs a test
  * passes in `config` (e.g. a shorter `ANNEX_WATCH_INTERVAL`), each in a file of its own.
  */
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { repoRoot } from "../../../src/emulator/python-env.js";
@@ -40,6 +41,28 @@ export interface AccessPoint extends PersonalPool {
   /** The watch's log (ANNEX_WATCH_LOG) and the helper's (ANNEX_GAHP_LOG) as they are now. */
   watchLog(): Promise<string>;
   gahpLog(): Promise<string>;
+  /** The watch processes condor_master runs for this access point: host pid and uid. */
+  watchProcesses(): { pid: number; uid: number }[];
+}
+
+/** Processes of `root` running `<home>/bin/condor-annex watch` with this pool's CONDOR_CONFIG. */
+function watchProcessesOf(rootDir: string, home: string, configFile: string): { pid: number; uid: number }[] {
+  const found: { pid: number; uid: number }[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readlinkSync(`/proc/${pid}/root`).startsWith(rootDir)) continue;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (!cmdline.some((arg) => arg.includes(`${home}/bin/condor-annex`)) || !cmdline.includes("watch"))
+        continue;
+      if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`CONDOR_CONFIG=${configFile}`))
+        continue;
+      const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+      found.push({ pid: Number(pid), uid: Number(uid) });
+    } catch {
+      // gone
+    }
+  }
+  return found;
 }
 
 /** The shipped access-point configuration with `CONDOR_ANNEX_HOME` set, as the admin edits it. */
@@ -90,5 +113,6 @@ export async function startAccessPoint(options: AccessPointOptions): Promise<Acc
       }),
     watchLog: log("ANNEX_WATCH_LOG"),
     gahpLog: log("ANNEX_GAHP_LOG"),
+    watchProcesses: () => watchProcessesOf(root.dir, product.home, pool.configFile),
   };
 }

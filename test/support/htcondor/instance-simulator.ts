@@ -9,10 +9,10 @@
  * bootstrap writes the HTCondor configuration, and `systemctl restart condor` starts a real
  * condor_master and condor_startd that join the pool.
  *
- * Each instance is a machine of its own as far as HTCondor can tell: it runs in its own mount and
- * PID namespaces, where `/etc/condor` (HTCondor as installed in the image: the root's package
+ * Each instance is a machine of its own as far as HTCondor can tell: it runs in its own mount, PID
+ * and UTS namespaces (its host name is its instance id), where `/etc/condor` (HTCondor as installed in the image: the root's package
  * configuration without minicondor's single-machine pool), `/var/lib/condor`, `/var/log/condor`,
- * `/var/spool/condor`, `/run/condor` and `/usr/local/libexec` are directories of its own, bound
+ * `/var/spool/condor`, `/run/condor`, `/run/lock/condor` and `/usr/local/libexec` are directories of its own, bound
  * over the root's. What a shared host forces, and nothing else, is added after the bootstrap's
  * configuration (`config.d/99-simulated-host`):
  *   - `NETWORK_HOSTNAME = <instance-id>`: a different machine name for every instance (they all
@@ -59,6 +59,7 @@ const PRIVATE_DIRS = {
   "var-log-condor": "/var/log/condor",
   "var-spool-condor": "/var/spool/condor",
   "run-condor": "/run/condor",
+  "run-lock-condor": "/run/lock/condor",
   "usr-local-libexec": "/usr/local/libexec",
 } as const;
 
@@ -101,10 +102,12 @@ function decodeUserData(b64: string | undefined): string {
 /** The shell run as the first process of an instance's namespaces (see the module comment). */
 const SUPERVISOR = `#!/bin/sh
 # The simulated machine: $1 the Debian root, $2 the instance tree on the host, $3 the same inside
-# the root, $4 the environment file of the bootstrap. Stdin closing powers the machine off.
+# the root, $4 the environment file of the bootstrap, $5 the instance id (its host name).
+# Stdin closing powers the machine off.
 set -u
-R=$1 T=$2 IT=$3 ENVFILE=$4
+R=$1 T=$2 IT=$3 ENVFILE=$4 ID=$5
 exec 3<&0 </dev/null
+hostname "$ID"
 bind() { mkdir -p "$R$2" && mount --bind "$1" "$R$2"; }
 ${Object.entries(PRIVATE_DIRS)
   .map(([dir, path]) => `bind "$T/${dir}" ${path} || exit 125`)
@@ -113,9 +116,11 @@ mount -t proc proc "$R/proc" || exit 125
 # User data runs as root at boot, as cloud-init runs it.
 chroot "$R" /usr/bin/env -i $(cat "$ENVFILE") /bin/bash "$IT/cloud/user-data" >"$T/bootstrap.log" 2>&1
 echo $? >"$T/bootstrap.status"
-master() { cat "$T/run-condor/master.pid" 2>/dev/null; }
-{ read -r _ <&3; touch "$T/powering-off"; pid=$(master) && kill -TERM "$pid"; } &
-while pid=$(master) && kill -0 "$pid" 2>/dev/null; do sleep 1; done
+# The machine runs while its condor_master runs — and, when the master exits, while the shutdown
+# script it execs in its place runs (same pid; the master removes its pid file first).
+pid=$(cat "$T/run-condor/master.pid" 2>/dev/null) || exit 0
+{ read -r _ <&3; touch "$T/powering-off"; kill -TERM "$pid"; } &
+while kill -0 "$pid" 2>/dev/null; do sleep 1; done
 `;
 
 /** The simulator's commands on the instance (PATH comes first). */
@@ -330,7 +335,9 @@ export class InstanceSimulator {
     const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
     const instanceType =
       described.Reservations?.[0]?.Instances?.[0]?.InstanceType ||
-      (instance.InstanceType !== undefined && instance.InstanceType !== "" ? instance.InstanceType : "m5.large");
+      (instance.InstanceType !== undefined && instance.InstanceType !== ""
+        ? instance.InstanceType
+        : "m5.large");
     const hardware = await this.#hardware(instanceType);
     const role = await this.#credentials(profileArn, instanceId);
     const region = this.#options.region ?? "us-east-1";
@@ -371,7 +378,13 @@ export class InstanceSimulator {
       ].join("\n"),
     );
     const condor = rootUser(root, "condor");
-    for (const dir of ["var-lib-condor", "var-log-condor", "var-spool-condor", "run-condor"]) {
+    for (const dir of [
+      "var-lib-condor",
+      "var-log-condor",
+      "var-spool-condor",
+      "run-condor",
+      "run-lock-condor",
+    ]) {
       await chown(join(hostTree, dir), condor.uid, condor.gid);
     }
     await mkdir(join(hostTree, "var-lib-condor", "execute"), { recursive: true });
@@ -407,6 +420,7 @@ export class InstanceSimulator {
           "--propagation",
           "private",
           "--pid",
+          "--uts",
           "--fork",
           "--kill-child",
           "/bin/sh",
@@ -415,6 +429,7 @@ export class InstanceSimulator {
           hostTree,
           it,
           join(hostTree, "environment"),
+          instanceId,
         ],
         { stdio: ["pipe", consoleFd, consoleFd] },
       );
@@ -469,16 +484,39 @@ export class InstanceSimulator {
     }
     await machine.imds.close();
     this.#running.delete(machine.instanceId);
+    // The machine is gone; its disk goes with it (ANNEX_KEEP_INSTANCES=1 keeps it for a post-mortem).
+    if (process.env.ANNEX_KEEP_INSTANCES !== "1")
+      await rm(machine.hostTree, { recursive: true, force: true });
   }
 
   /** The bootstrap's output of an instance (for failure messages). */
   bootstrapLog(instanceId: string): string {
+    return this.#file(instanceId, "bootstrap.log");
+  }
+
+  /** What went on in every machine: bootstrap output and the tails of its HTCondor logs. */
+  diagnostics(): string {
+    return [...this.#running.values()]
+      .map((m) =>
+        [
+          `=== ${m.instanceId} (${m.annexName}, ${m.instanceType}, ${m.state}, bootstrap ${m.bootstrapStatus ?? "running"})`,
+          this.#file(m.instanceId, "bootstrap.log"),
+          "--- MasterLog",
+          this.#file(m.instanceId, "var-log-condor/MasterLog").split("\n").slice(-25).join("\n"),
+          "--- StartLog",
+          this.#file(m.instanceId, "var-log-condor/StartLog").split("\n").slice(-25).join("\n"),
+        ].join("\n"),
+      )
+      .join("\n");
+  }
+
+  #file(instanceId: string, name: string): string {
     const machine = this.#running.get(instanceId);
     if (machine === undefined) return "(no such instance)";
     try {
-      return readFileSync(join(machine.hostTree, "bootstrap.log"), "utf8");
+      return readFileSync(join(machine.hostTree, name), "utf8");
     } catch {
-      return "(no output yet)";
+      return `(no ${name})`;
     }
   }
 
