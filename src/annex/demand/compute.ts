@@ -602,7 +602,8 @@ export function annexDemand(
         index: job.index,
         annex: group.name,
         status: "Matched",
-        reason: `annex ${group.name}: ${targetInstances} instance(s) wanted for ${heartbeat} job(s), ${finalDesired} asked of AWS (at most ${maxInstances})`,
+        // Stable text: a verdict that changes every round would rewrite every job every round.
+        reason: `annex ${group.name} (${typeList}, up to ${maxInstances} instance(s)) will run it; condor-annex status ${group.name} shows its instances`,
       });
     }
   }

@@ -378,7 +378,7 @@ describe("verdicts on the jobs", () => {
         index: 1,
         annex: "chem",
         status: "Matched",
-        reason: "annex chem: 1 instance(s) wanted for 3 job(s), 1 asked of AWS (at most 20)",
+        reason: "annex chem (c6i.2xlarge, up to 20 instance(s)) will run it; condor-annex status chem shows its instances",
       },
     ]);
   });
