@@ -378,7 +378,8 @@ describe("verdicts on the jobs", () => {
         index: 1,
         annex: "chem",
         status: "Matched",
-        reason: "annex chem (c6i.2xlarge, up to 20 instance(s)) will run it; condor-annex status chem shows its instances",
+        reason:
+          "annex chem (c6i.2xlarge, up to 20 instance(s)) will run it; condor-annex status chem shows its instances",
       },
     ]);
   });
