@@ -2,8 +2,9 @@
  * The pinned Python environment of the end-to-end harness (moto, cfn-lint, pytest, htcondor).
  *
  * `ensurePythonEnv()` finds `python3`, uses it directly when it already has every pin of
- * `emulator/requirements.txt` at exactly that version, and otherwise creates or refreshes the
- * project virtualenv `.venv/` from that file. The venv is stamped with the SHA-256 of the
+ * `emulator/requirements.txt` at exactly that version, and otherwise creates or refreshes a
+ * virtualenv from that file (`.venv/` of a checkout; for an installed package, the user's cache:
+ * see `venvLocation`). The venv is stamped with the SHA-256 of the
  * requirements file so it is rebuilt only when the pins change, and concurrent callers (vitest
  * workers, `npm run emulator`) are serialised with a lock directory next to it.
  */
@@ -11,6 +12,7 @@ import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,10 +33,23 @@ export const repoRoot: string = findRepoRoot(dirname(fileURLToPath(import.meta.u
 /** Absolute path of the pinned requirements file. */
 export const requirementsFile: string = join(repoRoot, "emulator", "requirements.txt");
 
-const venvDir = join(repoRoot, ".venv");
+/**
+ * Where the virtualenv goes: `.venv/` of a checkout (git-ignored, as developers and CI expect);
+ * for an installed package, whose directory may belong to root, the user's cache
+ * (`$XDG_CACHE_HOME/condor-annex/venv`, else `~/.cache/condor-annex/venv`). `ANNEX_VENV` overrides.
+ */
+function venvLocation(): string {
+  const configured = process.env.ANNEX_VENV;
+  if (configured !== undefined && configured !== "") return configured;
+  if (existsSync(join(repoRoot, ".git"))) return join(repoRoot, ".venv");
+  const cache = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return join(cache, "condor-annex", "venv");
+}
+
+const venvDir = venvLocation();
 const venvPython = join(venvDir, "bin", "python");
 const stampFile = join(venvDir, ".annex-requirements.sha256");
-const lockDir = join(repoRoot, ".venv.lock");
+const lockDir = `${venvDir}.lock`;
 const pinChecker = join(repoRoot, "emulator", "check_pins.py");
 
 /** The interpreter that has the harness's pins. */
@@ -84,10 +99,41 @@ async function findPython3(): Promise<string> {
     if (major === 3 && minor !== undefined && minor >= 9) return candidate;
   }
   throw new Error(
-    `The end-to-end harness needs Python 3.9+ (tried: ${candidates.join(", ")}). ` +
+    `The local AWS emulator needs Python 3.9+ (tried: ${candidates.join(", ")}). ` +
       "Install python3 with the venv module (Debian: apt-get install python3 python3-venv), " +
       "or set ANNEX_PYTHON to an interpreter.",
   );
+}
+
+/** What the emulator's Python needs, as found on this machine. */
+export interface PythonCheck {
+  /** The interpreter, and its version (`3.11.7`). */
+  readonly python: string;
+  readonly version: string;
+  /** Whether it already has every pin (no virtualenv needed). */
+  readonly hasPins: boolean;
+}
+
+/**
+ * Checks, without installing anything, that the emulator can have its Python: a Python 3.9+, and
+ * — unless that interpreter already has every pin — its `venv` module with `ensurepip` (Debian
+ * splits them into python3-venv). Throws saying exactly what to install.
+ */
+export async function checkPython(): Promise<PythonCheck> {
+  const python = await findPython3();
+  const version = (
+    await run(python, ["-c", "import platform; print(platform.python_version())"])
+  ).stdout.trim();
+  if ((await hasPins(python)).ok) return { python, version, hasPins: true };
+  const venv = await run(python, ["-c", "import venv, ensurepip"]);
+  if (venv.code !== 0) {
+    throw new Error(
+      `${python} (Python ${version}) has no working venv module, which the local AWS emulator needs to install ` +
+        "its pinned packages. Install it (Debian/Ubuntu: apt-get install python3-venv; Fedora/RHEL: dnf install python3), " +
+        "or set ANNEX_PYTHON to a Python that has it.",
+    );
+  }
+  return { python, version, hasPins: false };
 }
 
 async function hasPins(python: string): Promise<{ ok: boolean; detail: string }> {

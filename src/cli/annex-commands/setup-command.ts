@@ -1,3 +1,4 @@
+import { leaseLambdaZip } from "../../annex/lease-package.js";
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
@@ -21,12 +22,6 @@ export function validateSetup(sourced: SourcedAd): Checked<SetupCommandRequest> 
   return reader.finish(() => ({ region, leaseFunctionZip }));
 }
 
-/** The lease Lambda zip, bundled on the spot when no path is configured (esbuild is a runtime dependency). */
-async function bundledLeaseZip(): Promise<Uint8Array> {
-  const { buildLeaseLambdaZip } = await import("../../../lambdas/build.js");
-  return buildLeaseLambdaZip();
-}
-
 /** `ANNEX_SETUP`: creates or updates the per-account setup stack (waits for it). */
 export function setupCommand(context: AnnexCommandContext): AsyncCommand {
   return classAdCommand({
@@ -40,7 +35,7 @@ export function setupCommand(context: AnnexCommandContext): AsyncCommand {
         const result = await runtime.ops.setup({
           region,
           ...(zipPath === undefined
-            ? { leaseFunctionZip: await bundledLeaseZip() }
+            ? { leaseFunctionZip: (await leaseLambdaZip()).bytes }
             : { leaseFunctionZipPath: zipPath }),
         });
         return resultOutcome({

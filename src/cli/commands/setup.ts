@@ -1,5 +1,7 @@
-import { stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
 import { Command } from "commander";
+import { leaseLambdaZip } from "../../annex/lease-package.js";
 import { type CliContext, callWithProgress, defaultRegion, printJson, withHelper } from "../cli-context.js";
 import { CliError, EXIT, type ExitStatus } from "../exit-codes.js";
 import { read } from "../plain-ad.js";
@@ -120,6 +122,35 @@ async function poolCheck(ctx: CliContext): Promise<SetupCheck> {
   };
 }
 
+/** The lease Lambda package setup would deploy: where it is, its size and its SHA-256. */
+async function leasePackageCheck(ctx: CliContext): Promise<SetupCheck> {
+  const check = "lease Lambda";
+  const configured = (await ctx.knobs.get("ANNEX_LEASE_FUNCTION_ZIP"))?.trim();
+  try {
+    const zip =
+      configured !== undefined && configured !== ""
+        ? {
+            bytes: new Uint8Array(await readFile(configured)),
+            source: `ANNEX_LEASE_FUNCTION_ZIP = ${configured}`,
+          }
+        : await leaseLambdaZip();
+    const digest = createHash("sha256").update(zip.bytes).digest("hex");
+    return {
+      check,
+      ok: true,
+      detail: `${zip.source}: ${zip.bytes.byteLength} bytes, sha256 ${digest}`,
+      status: EXIT.ok,
+    };
+  } catch (error) {
+    return {
+      check,
+      ok: false,
+      detail: error instanceof Error ? error.message : String(error),
+      status: EXIT.failure,
+    };
+  }
+}
+
 /** Reads the setup stack's outputs with the SDK (loaded only for this check). */
 async function setupStackCheck(region: string, env: NodeJS.ProcessEnv): Promise<SetupCheck> {
   const check = "setup stack";
@@ -183,6 +214,7 @@ async function checkSetup(ctx: CliContext, flags: SetupFlags): Promise<void> {
       status: EXIT.failure,
     });
   }
+  checks.push(await leasePackageCheck(ctx));
   checks.push(await setupStackCheck(region, ctx.env));
   const failed = checks.filter((c) => !c.ok);
   if (flags.json === true) {
