@@ -1,7 +1,8 @@
-import { readdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { type BinRun, runCondorAnnex } from "../support/condor-annex-bin.js";
+import { type BinRun, CONDOR_ANNEX_BIN, runCondorAnnex } from "../support/condor-annex-bin.js";
 
 /** Runs `condor-annex demo` as a user would (the built bin) and collects its output. */
 async function runDemo(): Promise<BinRun & { ms: number }> {
@@ -25,6 +26,8 @@ describe("condor-annex demo", () => {
     expect(ms).toBeLessThan(120_000);
     // The story, in order.
     const milestones = [
+      /check +Node\.js \d+\.\d+\.\d+; Python 3\.\d+/,
+      /logs +the helper's and the emulator's logs are in \/\S+condor-annex-demo-\S+/,
       /emulator +moto \+ annex_moto at http:\/\/127\.0\.0\.1:\d+/,
       /helper +annex-gahp started and speaking GAHP: \$GahpVersion: /,
       /setup +stack HTCondorAnnex\S* (CREATE|UPDATE)_COMPLETE/,
@@ -56,5 +59,48 @@ describe("condor-annex demo", () => {
     expect(endpoint).toBeDefined();
     await expect(fetch(`${endpoint}/moto-api/ext/health`)).rejects.toThrow();
     expect(demoDirs().filter((name) => !before.has(name))).toEqual([]);
+  }, 180_000);
+});
+
+/** Processes whose command line mentions `text`. */
+function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(text)) found.push(Number(pid));
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+describe("condor-annex demo interrupted", () => {
+  it("leaves nothing running and nothing behind after Ctrl-C", async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "AWS_ENDPOINT_URL"));
+    const demo = spawn(process.execPath, [CONDOR_ANNEX_BIN, "demo"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    demo.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    const exited = new Promise<number | null>((resolve) => demo.on("close", (code) => resolve(code)));
+    const deadline = Date.now() + 120_000;
+    while (!/helper +annex-gahp started/.test(stdout) && Date.now() < deadline) {
+      await new Promise((wake) => setTimeout(wake, 100));
+    }
+    const dir = /logs are in (\S+)/.exec(stdout)?.[1];
+    const endpoint = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+    expect(dir).toBeDefined();
+    expect(endpoint).toBeDefined();
+    // Its emulator and helper are running now.
+    expect(processesMentioning(dir ?? "").length).toBeGreaterThan(0);
+    demo.kill("SIGINT");
+    expect(await exited).toBe(130);
+    await expect(fetch(`${endpoint}/moto-api/ext/health`)).rejects.toThrow();
+    expect(readdirSync(tmpdir())).not.toContain(dir?.split("/").at(-1));
+    expect(processesMentioning(dir ?? "")).toEqual([]);
   }, 180_000);
 });

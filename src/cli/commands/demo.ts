@@ -5,7 +5,7 @@ import { Command } from "commander";
 import type { RecordExpr } from "../../classad/ast.js";
 import { unparse } from "../../classad/unparse.js";
 import { type EmulatorHandle, startEmulator } from "../../emulator/process.js";
-import { ensurePythonEnv } from "../../emulator/python-env.js";
+import { checkPython, ensurePythonEnv, type PythonCheck } from "../../emulator/python-env.js";
 import type { AnnexHelper } from "../annex-helper.js";
 import { type CliContext, processContext } from "../cli-context.js";
 import { followLog } from "../demo/log-follower.js";
@@ -73,6 +73,33 @@ function jobsArgument(jobs: readonly RecordExpr[], snapshotTime: number): string
       },
     ],
   });
+}
+
+/** The oldest Node.js this version runs on (package.json `engines`). */
+const MIN_NODE_MAJOR = 20;
+
+/**
+ * What the demo needs before it starts anything, each missing piece named with what to install:
+ * Node.js ≥ 20, and Python 3.9+ with its venv module (or with the emulator's pins already).
+ */
+export async function checkDemoPrerequisites(nodeVersion = process.versions.node): Promise<PythonCheck> {
+  const major = Number(nodeVersion.split(".")[0]);
+  if (!Number.isInteger(major) || major < MIN_NODE_MAJOR) {
+    throw new CliError(
+      `condor-annex needs Node.js ${MIN_NODE_MAJOR} or later; this is ${nodeVersion}. Install a current Node.js (https://nodejs.org, or your distribution's nodejs package) and run the demo again.`,
+      EXIT.failure,
+    );
+  }
+  try {
+    return await checkPython();
+  } catch (error) {
+    throw new CliError(
+      `the demo runs a local AWS emulator (moto 5.2.1 with condor-annex's extension) in Python: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      EXIT.failure,
+    );
+  }
 }
 
 /** One annex of a status result, by name. */
@@ -150,19 +177,34 @@ class Demo {
         "Nothing here talks to AWS; everything runs on 127.0.0.1 and is removed at the end.\n",
     );
 
+    t.phase("0. Prerequisites");
+    const { python, version, hasPins } = await checkDemoPrerequisites();
+    t.event(
+      "check",
+      `Node.js ${process.versions.node}; Python ${version} (${python})${
+        hasPins
+          ? " with every pinned package"
+          : " with venv (a first run installs the emulator's packages: a minute or two)"
+      }`,
+    );
+    t.event(
+      "logs",
+      `the helper's and the emulator's logs are in ${this.dir} (removed at the end, kept if the demo fails)`,
+    );
+
     t.phase("1. A local AWS");
+    let pythonEnv: { python: string };
     try {
-      await ensurePythonEnv();
+      pythonEnv = await ensurePythonEnv();
     } catch (error) {
       throw new CliError(
-        "the demo runs a local AWS emulator (moto 5.2.1 with condor-annex's extension), which needs Python 3.9+ " +
-          "with the venv module and, on first use, PyPI to install emulator/requirements.txt into .venv/ " +
-          `(Debian: apt-get install python3 python3-venv; or set ANNEX_PYTHON). Details: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
+        `installing the emulator's pinned Python packages (emulator/requirements.txt) from PyPI failed: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
         EXIT.failure,
       );
     }
+    if (!hasPins) t.event("python", `the emulator's pinned packages are in ${pythonEnv.python}`);
     this.emulator = await startEmulator({
       logDir: this.dir,
       realTimeEvaluationSeconds: 0,
@@ -275,13 +317,16 @@ class Demo {
     );
   }
 
-  /** Stops the helper and the emulator and removes the temporary directory; never throws. */
-  async cleanup(): Promise<void> {
+  /**
+   * Stops the helper and the emulator and removes the temporary directory (kept, with its logs,
+   * when `keepLogs`); never throws.
+   */
+  async cleanup(keepLogs = false): Promise<void> {
     await this.helper?.close().catch(() => {});
     this.helper = undefined;
     await this.emulator?.stop().catch(() => {});
     this.emulator = undefined;
-    rmSync(this.dir, { recursive: true, force: true });
+    if (!keepLogs) rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Where the helper log and emulator log are while the demo runs. */
@@ -308,15 +353,17 @@ export function buildDemoCommand(ctx: CliContext): Command {
       };
       process.once("SIGINT", interrupted);
       process.once("SIGTERM", interrupted);
+      let failed = false;
       try {
         await demo.run();
       } catch (error) {
-        ctx.io.stderr.write(`demo failed; the helper's log was in ${demo.workDir} (removed now)\n`);
+        failed = true;
+        ctx.io.stderr.write(`demo failed; its logs are kept in ${demo.workDir}\n`);
         throw error;
       } finally {
         process.off("SIGINT", interrupted);
         process.off("SIGTERM", interrupted);
-        await demo.cleanup();
+        await demo.cleanup(failed);
       }
       ctx.io.stdout.write(
         `\nDemo finished in ${demo.elapsedSeconds.toFixed(1)} s; the emulator and helper are stopped and temporary files removed.\n`,
