@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { ensurePythonEnv, repoRoot } from "../../src/emulator/python-env.js";
 
@@ -110,6 +111,6 @@ describe("the README's two commands", () => {
       expect(testRun.output).toContain(step);
     }
     // vitest colours its summary: read it without the escape sequences.
-    expect(testRun.output.replace(/\u001b\[[0-9;]*m/g, "")).toMatch(/Test Files\s+1 passed \(1\)/);
+    expect(stripVTControlCharacters(testRun.output)).toMatch(/Test Files\s+1 passed \(1\)/);
   }, 1_800_000);
 });
