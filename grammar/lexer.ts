@@ -1,32 +1,643 @@
 /**
- * The two ClassAd lexers: new syntax (C-like string escapes) and old syntax (the `condor_q -long`
- * form, where backslash is literal except in `\"`). Both share every other token.
+ * The ClassAd lexer: one pass over the characters producing chevrotain tokens for the grammar in
+ * parser.ts, following libclassad's lexer (src/classad/lexer.cpp) rule for rule:
+ *
+ * - a `-` folds into a negative number unless the previous token ends a value (`x*-5`, `(-1)`,
+ *   but `3-5`);
+ * - numbers: decimal integers; `0…` integers are read in base 10 and are errors with old
+ *   semantics (or when they hold an 8 or 9 and are not reals); `0x…` reads as 0; reals with a
+ *   fraction and/or exponent; `..` after a value or at the start of a name is one selection dot;
+ * - new-syntax strings (and quoted names) concatenate when only whitespace separates them, and
+ *   their escapes are decoded over the joined text; old-syntax strings have no escapes but `\"`;
+ * - `?` whitespace `:` is the Elvis operator; `is`/`isnt`/`true`/`false`/`undefined`/`error` are
+ *   case-insensitive keywords.
+ *
+ * Literal tokens carry their AST node (the parser returns it as is) and name tokens their decoded
+ * name, so the parser never re-reads text. All state lives in the {@link Lexing} of one run.
  */
-import { type ILexingResult, Lexer } from "chevrotain";
-import { resetLexState } from "./scan.js";
-import { newSyntaxTokens, oldSyntaxTokens, resetNumberCache } from "./tokens.js";
+import type { IToken, TokenType } from "chevrotain";
+import type { LiteralExpr } from "../src/classad/ast.js";
+import { attributeKey } from "../src/classad/classad.js";
+import { type InternedName, internName, nextHash } from "./names.js";
+import { decodeEscapes, type LexProblem, type LexRun, reportProblem, scanStringOld } from "./scan.js";
+import * as T from "./tokens.js";
 
-const lexerConfig = { positionTracking: "full", ensureOptimizations: true } as const;
-
-const newSyntaxLexer = new Lexer(newSyntaxTokens, lexerConfig);
-const oldSyntaxLexer = new Lexer(oldSyntaxTokens, lexerConfig);
-
-/** Options of one tokenize run. */
+/** Options of one lexing run. */
 export interface TokenizeOptions {
   /** Old (long-form) string syntax. */
   oldSyntax?: boolean;
-  /** Old semantics: leading-zero integers are errors. */
+  /** Old semantics: integers with a leading `0` are errors. */
   oldSemantics?: boolean;
   /** The text is already a byte string (char codes are bytes): string contents are not re-encoded. */
   inputIsBytes?: boolean;
 }
 
 /**
- * Tokenizes `text`. Lexical problems that chevrotain cannot see (bad escapes, malformed numbers)
- * are recorded in `lexState.problem` (see scan.ts) for the caller to report.
+ * A token of our lexer: a chevrotain token plus what the parser needs from it. Its image is
+ * sliced from the source only when asked (error messages), so lexing allocates no text for
+ * punctuation, numbers or strings.
  */
-export function tokenize(text: string, options: TokenizeOptions = {}): ILexingResult {
-  resetLexState(options.oldSemantics ?? false, options.inputIsBytes ?? false);
-  resetNumberCache();
-  return (options.oldSyntax ? oldSyntaxLexer : newSyntaxLexer).tokenize(text);
+export class Token implements IToken {
+  readonly tokenTypeIdx: number;
+  constructor(
+    readonly tokenType: TokenType,
+    private readonly source: string,
+    readonly startOffset: number,
+    /** Offset of the token's last character (chevrotain's convention). */
+    readonly endOffset: number,
+    /** Name tokens: the (interned) name; null otherwise. */
+    readonly name: InternedName | null,
+    /** Literal tokens: the AST node of the value; null otherwise. */
+    readonly literal: LiteralExpr | null,
+  ) {
+    this.tokenTypeIdx = tokenType.tokenTypeIdx as number;
+  }
+
+  /** The token's text as written. */
+  get image(): string {
+    return this.source.slice(this.startOffset, this.endOffset + 1);
+  }
+}
+
+/** Text that no token starts with: its offset and length. */
+export interface LexError {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** What {@link tokenize} found: the tokens, unlexable text, and the first lexical problem. */
+export interface Lexing extends LexRun {
+  readonly tokens: Token[];
+  readonly errors: LexError[];
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+const TRUE: LiteralExpr = Object.freeze({
+  kind: "literal",
+  value: Object.freeze({ type: "boolean", value: true }),
+});
+const FALSE: LiteralExpr = Object.freeze({
+  kind: "literal",
+  value: Object.freeze({ type: "boolean", value: false }),
+});
+const UNDEFINED: LiteralExpr = Object.freeze({
+  kind: "literal",
+  value: Object.freeze({ type: "undefined" }),
+});
+const ERROR: LiteralExpr = Object.freeze({ kind: "literal", value: Object.freeze({ type: "error" }) });
+const SMALL_INTEGERS: readonly LiteralExpr[] = Array.from({ length: 64 }, (_, i) =>
+  Object.freeze({ kind: "literal", value: Object.freeze({ type: "integer", value: BigInt(i) }) }),
+);
+
+/** Token types after which a `-` is subtraction, not the sign of a number (libclassad's list). */
+const valueEnders = new Set<number>(
+  [
+    T.Integer,
+    T.Real,
+    T.True,
+    T.False,
+    T.StringLiteral,
+    T.Undefined,
+    T.ErrorKeyword,
+    T.Identifier,
+    T.QuotedIdentifier,
+    T.Dot,
+    T.RBracket,
+    T.RParen,
+    T.RBrace,
+  ].map((t) => t.tokenTypeIdx as number),
+);
+
+// Character codes.
+const TAB = 9;
+const CR = 13;
+const SPACE = 32;
+const BANG = 33;
+const DQUOTE = 34;
+const PERCENT = 37;
+const AMP = 38;
+const SQUOTE = 39;
+const LPAREN = 40;
+const RPAREN = 41;
+const STAR = 42;
+const PLUS = 43;
+const COMMA = 44;
+const MINUS = 45;
+const DOT = 46;
+const SLASH = 47;
+const D0 = 48;
+const D7 = 55;
+const D9 = 57;
+const COLON = 58;
+const SEMI = 59;
+const LT = 60;
+const EQ = 61;
+const GT = 62;
+const QMARK = 63;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const CARET = 94;
+const UNDERSCORE = 95;
+const LBRACE = 123;
+const PIPE = 124;
+const RBRACE = 125;
+const TILDE = 126;
+
+function isDigit(c: number): boolean {
+  return c >= D0 && c <= D9;
+}
+/** ASCII character classes: 1 where an identifier may start / continue. */
+const NAME_START = new Uint8Array(128);
+const NAME_PART = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === UNDERSCORE;
+  NAME_START[c] = letter ? 1 : 0;
+  NAME_PART[c] = letter || isDigit(c) ? 1 : 0;
+}
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+/** C `isspace`: space, \t, \n, \v, \f, \r. */
+export function isSpace(c: number): boolean {
+  return c === SPACE || (c >= TAB && c <= CR);
+}
+
+/** Lower-cases an ASCII letter code (other codes change harmlessly or not at all). */
+function lower(c: number): number {
+  return c | 0x20;
+}
+
+/** Runs of text the lexer produces as one token each, with their fixed images. */
+const punctuation: (TokenType | undefined)[] = [];
+for (const [c, type] of [
+  [STAR, T.Star],
+  [PERCENT, T.Percent],
+  [PLUS, T.Plus],
+  [MINUS, T.Minus],
+  [TILDE, T.Tilde],
+  [CARET, T.Caret],
+  [COLON, T.Colon],
+  [SEMI, T.Semicolon],
+  [COMMA, T.Comma],
+  [LBRACKET, T.LBracket],
+  [RBRACKET, T.RBracket],
+  [LPAREN, T.LParen],
+  [RPAREN, T.RParen],
+  [LBRACE, T.LBrace],
+  [RBRACE, T.RBrace],
+] as const) {
+  punctuation[c] = type;
+}
+
+class Lexer implements Lexing {
+  readonly tokens: Token[] = [];
+  readonly errors: LexError[] = [];
+  problem: LexProblem | null = null;
+  readonly inputIsBytes: boolean;
+  private readonly oldSyntax: boolean;
+  private readonly oldSemantics: boolean;
+  private pos = 0;
+  /** Whether the text is plain: no character ≥ 0x80 and no NUL (computed at the first string). */
+  private plain: boolean | null = null;
+  /** Where the next backslash is, at or after the last position asked about (n: none). */
+  private backslash = -1;
+
+  constructor(
+    private readonly text: string,
+    options: TokenizeOptions,
+  ) {
+    this.inputIsBytes = options.inputIsBytes ?? false;
+    this.oldSyntax = options.oldSyntax ?? false;
+    this.oldSemantics = options.oldSemantics ?? false;
+  }
+
+  /** Adds a token spanning `text[start, end)`. */
+  private push(type: TokenType, start: number, end: number, literal: LiteralExpr | null): void {
+    this.tokens.push(new Token(type, this.text, start, end - 1, null, literal));
+  }
+
+  /** Adds an operator or punctuation token `length` characters long. */
+  private fixed(type: TokenType, start: number, length: number): void {
+    this.tokens.push(new Token(type, this.text, start, start + length - 1, null, null));
+    this.pos = start + length;
+  }
+
+  private previousEndsValue(): boolean {
+    const last = this.tokens[this.tokens.length - 1];
+    return last !== undefined && valueEnders.has(last.tokenTypeIdx);
+  }
+
+  run(): this {
+    const text = this.text;
+    const n = text.length;
+    let unlexable = -1; // start of a run of characters no token starts with
+    while (this.pos < n) {
+      const start = this.pos;
+      const c = text.charCodeAt(start);
+      if (isSpace(c)) {
+        if (unlexable >= 0) {
+          this.errors.push({ offset: unlexable, length: start - unlexable });
+          unlexable = -1;
+        }
+        this.pos++;
+        continue;
+      }
+      if (!this.token(c, start)) {
+        if (unlexable < 0) unlexable = start;
+        this.pos = start + 1;
+        continue;
+      }
+      if (unlexable >= 0) {
+        this.errors.push({ offset: unlexable, length: start - unlexable });
+        unlexable = -1;
+      }
+    }
+    if (unlexable >= 0) this.errors.push({ offset: unlexable, length: n - unlexable });
+    return this;
+  }
+
+  /** Recognizes one token (or skips one comment) at `start`; false when nothing starts there. */
+  private token(c: number, start: number): boolean {
+    const text = this.text;
+    if (c < 128 && NAME_START[c] === 1) {
+      let i = start + 1;
+      let hash = nextHash(0, c);
+      for (;;) {
+        const d = text.charCodeAt(i);
+        if (!(d < 128 && NAME_PART[d] === 1)) break;
+        hash = nextHash(hash, d);
+        i++;
+      }
+      const name = internName(text, start, i, hash);
+      if (name.type === T.Identifier)
+        this.tokens.push(new Token(T.Identifier, text, start, i - 1, name, null));
+      else this.tokens.push(new Token(name.type, text, start, i - 1, null, keywordLiteral(name.type)));
+      this.pos = i;
+      return true;
+    }
+    if (isDigit(c)) return this.number(start, start);
+    switch (c) {
+      case DQUOTE:
+        this.quoted(start, DQUOTE);
+        return true;
+      case SQUOTE:
+        this.quoted(start, SQUOTE);
+        return true;
+      case MINUS: {
+        const d = text.charCodeAt(start + 1);
+        if (!this.previousEndsValue()) {
+          if (isDigit(d)) return this.number(start, start + 1);
+          if (d === DOT && isDigit(text.charCodeAt(start + 2))) return this.number(start, start + 1);
+        }
+        this.fixed(T.Minus, start, 1);
+        return true;
+      }
+      case DOT:
+        return this.dot(start);
+      case SLASH: {
+        const d = text.charCodeAt(start + 1);
+        if (d === SLASH) {
+          const end = text.indexOf("\n", start);
+          this.pos = end < 0 ? text.length : end;
+          return true;
+        }
+        if (d === STAR) {
+          const end = text.indexOf("*/", start + 2);
+          if (end < 0) {
+            reportProblem(this, {
+              offset: start,
+              length: text.length - start,
+              message: "unterminated comment: '/*' has no closing '*/'",
+              expected: ["'*/'"],
+            });
+            this.pos = text.length;
+          } else this.pos = end + 2;
+          return true;
+        }
+        this.fixed(T.Slash, start, 1);
+        return true;
+      }
+      case AMP:
+        if (text.charCodeAt(start + 1) === AMP) this.fixed(T.AndAnd, start, 2);
+        else this.fixed(T.Ampersand, start, 1);
+        return true;
+      case PIPE:
+        if (text.charCodeAt(start + 1) === PIPE) this.fixed(T.OrOr, start, 2);
+        else this.fixed(T.Pipe, start, 1);
+        return true;
+      case LT: {
+        const d = text.charCodeAt(start + 1);
+        if (d === EQ) this.fixed(T.LessEqual, start, 2);
+        else if (d === LT) this.fixed(T.LeftShift, start, 2);
+        else this.fixed(T.Less, start, 1);
+        return true;
+      }
+      case GT: {
+        const d = text.charCodeAt(start + 1);
+        if (d === EQ) this.fixed(T.GreaterEqual, start, 2);
+        else if (d === GT) {
+          if (text.charCodeAt(start + 2) === GT) this.fixed(T.URightShift, start, 3);
+          else this.fixed(T.RightShift, start, 2);
+        } else this.fixed(T.Greater, start, 1);
+        return true;
+      }
+      case EQ: {
+        const d = text.charCodeAt(start + 1);
+        if (d === EQ) this.fixed(T.Equal, start, 2);
+        else if (d === QMARK) {
+          if (text.charCodeAt(start + 2) === EQ) this.fixed(T.MetaEqual, start, 3);
+          else {
+            reportProblem(this, {
+              offset: start,
+              length: 2,
+              message: "'=?' must be followed by '=' (the '=?=' operator)",
+              expected: ["'=?='"],
+            });
+            this.pos = start + 2;
+          }
+        } else if (d === BANG && text.charCodeAt(start + 2) === EQ) this.fixed(T.MetaNotEqual, start, 3);
+        else this.fixed(T.Assign, start, 1);
+        return true;
+      }
+      case BANG:
+        if (text.charCodeAt(start + 1) === EQ) this.fixed(T.NotEqual, start, 2);
+        else this.fixed(T.Bang, start, 1);
+        return true;
+      case QMARK: {
+        let i = start + 1;
+        while (isSpace(text.charCodeAt(i))) i++;
+        if (text.charCodeAt(i) === COLON) {
+          this.push(T.Elvis, start, i + 1, null);
+          this.pos = i + 1;
+        } else this.fixed(T.Question, start, 1);
+        return true;
+      }
+      default: {
+        const type = c < 128 ? punctuation[c] : undefined;
+        if (type === undefined) return false;
+        this.fixed(type, start, 1);
+        return true;
+      }
+    }
+  }
+
+  /**
+   * A `.`: a real (`.5`), the selection dot, or — as libclassad's lexer reads it — a `..` that is
+   * one selection dot when no digit follows (`a..b` is `a.b`) and the start of a real when one does.
+   */
+  private dot(start: number): boolean {
+    const text = this.text;
+    let i = start + 1;
+    if (text.charCodeAt(i) === DOT) i++;
+    if (isDigit(text.charCodeAt(i))) return this.number(start, start);
+    this.push(T.Dot, start, i, null);
+    this.pos = i;
+    return true;
+  }
+
+  /**
+   * A number at `start` (`digits` is where its digits or leading dot begin: after a folded `-`).
+   * Mirrors libclassad's tokenizeNumber, including its errors: `1.`, `1e`, `0x` without digits,
+   * and leading-zero integers (with old semantics, or holding an 8 or 9).
+   */
+  private number(start: number, digits: number): boolean {
+    const text = this.text;
+    let i = digits;
+    let real = false;
+    const first = text.charCodeAt(i);
+    let broken: string | null = null;
+    let expected = "";
+    if (first === D0 && lower(text.charCodeAt(i + 1)) === 120) {
+      // Hexadecimal: libclassad's lexer takes the digits, then reads the text in base 10 (→ 0).
+      i += 2;
+      if (!isHexDigit(text.charCodeAt(i))) {
+        broken = `malformed hexadecimal integer "${text.slice(start, i)}": no digits after '0x'`;
+        expected = "hexadecimal digits";
+      }
+      while (isHexDigit(text.charCodeAt(i))) i++;
+    } else {
+      let octal = true;
+      while (isDigit(text.charCodeAt(i))) {
+        if (text.charCodeAt(i) > D7) octal = false;
+        i++;
+      }
+      let c = text.charCodeAt(i);
+      if (c === DOT || lower(c) === 101) real = true;
+      else if (first === D0 && !octal) {
+        broken = `illegal octal integer literal "${text.slice(start, i)}"`;
+        expected = "a decimal integer without leading zeros";
+      }
+      if (c === DOT || first === DOT) {
+        // A fraction (libclassad also swallows a second dot right after a leading one: `..5`).
+        i++;
+        if (first === DOT && text.charCodeAt(i) === DOT) i++;
+        real = true;
+        if (!isDigit(text.charCodeAt(i)) && broken === null) {
+          broken = `malformed real number "${text.slice(start, i)}": a digit must follow the decimal point`;
+          expected = "a digit after '.'";
+        }
+        while (isDigit(text.charCodeAt(i))) i++;
+        c = text.charCodeAt(i);
+      }
+      if (real && lower(c) === 101 && broken === null) {
+        i++;
+        c = text.charCodeAt(i);
+        if (c === PLUS || c === MINUS) i++;
+        if (!isDigit(text.charCodeAt(i))) {
+          broken = `malformed real number "${text.slice(start, i)}": the exponent has no digits`;
+          expected = "exponent digits";
+        }
+        while (isDigit(text.charCodeAt(i))) i++;
+      }
+    }
+    if (broken !== null) {
+      reportProblem(this, { offset: start, length: i - start, message: broken, expected: [expected] });
+    } else if (!real && this.oldSemantics && first === D0 && start === digits && i - start > 1) {
+      // Old semantics reject a leading zero; like libclassad, only when the text starts with it.
+      reportProblem(this, {
+        offset: start,
+        length: i - start,
+        message: `integer literal "${text.slice(start, i)}" has a leading zero (not allowed with old ClassAd semantics)`,
+        expected: ["a decimal integer without leading zeros"],
+      });
+    }
+    this.pos = i;
+    if (real) {
+      this.push(T.Real, start, i, {
+        kind: "literal",
+        value: { type: "real", value: realFromImage(text.slice(start, i)) },
+      });
+    } else {
+      this.push(T.Integer, start, i, integerLiteral(text, start, i));
+    }
+    return true;
+  }
+
+  /**
+   * The fast path for the common new-syntax string: no escape, nothing to encode, no adjacent
+   * literal to join. Adds the token and returns true; false leaves it to the general path.
+   */
+  private plainString(start: number, quote: number): boolean {
+    const text = this.text;
+    // NUL ends a string in libclassad (an error): the general path handles it.
+    if (this.plain === null) this.plain = !NON_ASCII.test(text) && !text.includes("\0");
+    if (!this.plain) return false;
+    const close = text.indexOf(quote === DQUOTE ? '"' : "'", start + 1);
+    if (close < 0) return false;
+    if (this.backslash < start) {
+      this.backslash = text.indexOf("\\", start);
+      if (this.backslash < 0) this.backslash = text.length;
+    }
+    if (this.backslash < close) return false;
+    let j = close + 1;
+    while (isSpace(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) === quote) return false;
+    const value = text.slice(start + 1, close);
+    if (quote === DQUOTE) {
+      this.tokens.push(
+        new Token(T.StringLiteral, text, start, close, null, {
+          kind: "literal",
+          value: { type: "string", value },
+        }),
+      );
+    } else {
+      const name = { name: value, key: attributeKey(value), type: T.QuotedIdentifier };
+      this.tokens.push(new Token(T.QuotedIdentifier, text, start, close, name, null));
+    }
+    this.pos = close + 1;
+    return true;
+  }
+
+  /** A quoted string (`"`) or name (`'`) in the run's syntax. */
+  private quoted(start: number, quote: number): void {
+    if (!this.oldSyntax && this.plainString(start, quote)) return;
+    const text = this.text;
+    let value: string;
+    let end: number;
+    if (this.oldSyntax) {
+      const scan = scanStringOld(this, text, start, quote);
+      value = scan.value;
+      end = scan.end;
+    } else {
+      // Collect the raw bodies of adjacent literals, then decode escapes once over the joined
+      // text, as libclassad does (so an octal escape may even span two literals).
+      const n = text.length;
+      let i = start;
+      let raw = "";
+      let escapes = false;
+      let high = false;
+      let literals = 0;
+      for (;;) {
+        const bodyStart = i + 1;
+        i = bodyStart;
+        let c = text.charCodeAt(i);
+        while (i < n && c !== quote && c !== 0) {
+          if (c === 92) {
+            escapes = true;
+            i++;
+          } else if (c >= 0x80) high = true;
+          i++;
+          c = text.charCodeAt(i);
+        }
+        if (i >= n || c === 0) {
+          reportProblem(this, {
+            offset: start,
+            length: Math.min(i, n) - start,
+            message: `unterminated ${quote === DQUOTE ? "string literal" : "quoted name"}`,
+            expected: [quote === DQUOTE ? "'\"'" : '"\'"'],
+          });
+          raw += text.slice(bodyStart, Math.min(i, n));
+          i = Math.min(i, n);
+          break;
+        }
+        raw = raw === "" ? text.slice(bodyStart, i) : raw + text.slice(bodyStart, i);
+        literals++;
+        i++; // closing quote
+        let j = i;
+        while (isSpace(text.charCodeAt(j))) j++;
+        if (text.charCodeAt(j) !== quote) break;
+        i = j;
+      }
+      end = i;
+      // Bytes first (escapes are ASCII; an octal escape yields a byte that must not be re-encoded).
+      const bytes = high && !this.inputIsBytes ? utf8Bytes(raw) : raw;
+      // Problems inside one plain literal point at their escape; in joined ones, at the start.
+      value = escapes
+        ? decodeEscapes(this, bytes, literals === 1 && bytes === raw ? start + 1 : -1, start)
+        : bytes;
+    }
+    if (quote === DQUOTE) {
+      this.tokens.push(
+        new Token(T.StringLiteral, text, start, end - 1, null, {
+          kind: "literal",
+          value: { type: "string", value },
+        }),
+      );
+    } else {
+      const name = { name: value, key: attributeKey(value), type: T.QuotedIdentifier };
+      this.tokens.push(new Token(T.QuotedIdentifier, text, start, end - 1, name, null));
+    }
+    this.pos = end;
+  }
+}
+
+/** A character that makes a string need the general path: non-ASCII (to encode). */
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** UTF-8 bytes (as a byte string) of text that holds non-ASCII characters. */
+function utf8Bytes(text: string): string {
+  return Buffer.from(text, "utf8").toString("latin1");
+}
+
+function keywordLiteral(keyword: TokenType): LiteralExpr | null {
+  switch (keyword) {
+    case T.True:
+      return TRUE;
+    case T.False:
+      return FALSE;
+    case T.Undefined:
+      return UNDEFINED;
+    case T.ErrorKeyword:
+      return ERROR;
+    default:
+      return null;
+  }
+}
+
+/** A real's value as strtod reads libclassad's token text (`..5` reads as 0). */
+function realFromImage(image: string): number {
+  const v = Number(image);
+  return Number.isNaN(v) ? 0 : v;
+}
+
+/**
+ * An integer literal's node: the text in base 10 as libclassad reads it (`std::from_chars`: the
+ * leading digits, so `0x1F` is 0; out of the int64 range is 0).
+ */
+function integerLiteral(text: string, start: number, end: number): LiteralExpr {
+  const negative = text.charCodeAt(start) === MINUS;
+  let i = negative ? start + 1 : start;
+  let digitsEnd = i;
+  while (digitsEnd < end && isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
+  if (digitsEnd - i <= 15) {
+    let v = 0;
+    for (; i < digitsEnd; i++) v = v * 10 + (text.charCodeAt(i) - D0);
+    if (!negative && v < SMALL_INTEGERS.length) return SMALL_INTEGERS[v] as LiteralExpr;
+    return { kind: "literal", value: { type: "integer", value: BigInt(negative ? -v : v) } };
+  }
+  const big = BigInt(text.slice(start, digitsEnd));
+  return {
+    kind: "literal",
+    value: { type: "integer", value: big < INT64_MIN || big > INT64_MAX ? 0n : big },
+  };
+}
+
+/**
+ * Tokenizes `text`. Lexical problems (bad escapes, malformed numbers, unterminated strings) are
+ * in the result's `problem` (the first one); characters no token starts with are in `errors`.
+ */
+export function tokenize(text: string, options: TokenizeOptions = {}): Lexing {
+  return new Lexer(text, options).run();
 }

@@ -1,215 +1,458 @@
 /**
- * The ClassAd grammar (chevrotain CST parser), lowest to highest precedence:
+ * The ClassAd grammar: a chevrotain parser with embedded actions that builds the AST of
+ * src/classad/ast.ts directly (no CST), from the tokens of lexer.ts. It follows libclassad's
+ * recursive-descent parser (src/classad/source.cpp):
  *
- *   expression     ::= logicalOr [ '?' expression ':' expression ]       right-grouping ternary
- *   logicalOr … multiplicative                                           left-assoc binary levels
- *   unary          ::= unaryOp unary | postfix
- *   postfix        ::= primary { suffix }
- *   suffix         ::= '.' name | '[' expression ']' | '?:' postfix      Elvis at postfix level
- *   primary        ::= name [ argList ] | '.' name | '(' expression ')' | record | list | literal
- *   record         ::= '[' { ';' } [ attr { ';' { ';' } [ attr ] } ] ']'
+ *   expression ::= binary [ '?' expression ':' expression ]        right-grouping ternary
+ *   binary     ::= unary { binaryOperator unary }                   ten left-associative levels
+ *   unary      ::= unaryOperator unary | postfix
+ *   postfix    ::= primary { '.' name | '[' expression ']' | '?:' postfix }
+ *   primary    ::= name [ '(' arguments ')' ] | '.' name | '(' expression ')'
+ *                | record | list | literal
+ *   record     ::= '[' { ';' } [ attribute { ';' [ attribute ] } ] ']'
+ *   attribute  ::= name '=' expression
  *
- * Rules only: the CST is turned into the AST in src/classad/cst-to-ast.ts. One instance is
- * reused for every parse (chevrotain's recommended usage); `oldSemantics` switches the `;`
- * argument separator on.
+ * The ten binary precedence levels (`||` lowest, then `&&`, `|`, `^`, `&`, equality, relational,
+ * shift, additive, multiplicative) are one rule that reads the operand/operator chain and folds
+ * it by precedence, instead of ten nested rules: most values are a single operand, and a rule
+ * invocation per level per value was most of the grammar's cost.
+ *
+ * One instance is reused for every parse (chevrotain's recommended usage). What belongs to one
+ * parse — its options and what its errors expected — is a {@link ParseRun} made by
+ * {@link ClassAdParser.begin}, never state shared between parses.
  */
-import { type CstNode, CstParser, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
-import {
-  AdditiveOp,
-  AndOp,
-  Assign,
-  allTokens,
-  BitAndOp,
-  BitOrOp,
-  BitXorOp,
-  Colon,
-  Comma,
-  Dot,
-  Elvis,
-  EqualityOp,
-  LBrace,
-  LBracket,
-  LiteralToken,
-  LParen,
-  MultiplicativeOp,
-  NameToken,
-  OrOp,
-  Question,
-  RBrace,
-  RBracket,
-  RelationalOp,
-  RParen,
-  Semicolon,
-  ShiftOp,
-  UnaryOp,
-} from "./tokens.js";
+import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider } from "chevrotain";
+import type { Attribute, BinaryOp, Expr, LiteralExpr, RecordExpr, UnaryOp } from "../src/classad/ast.js";
+import { parseAbsTimeText, parseRelTimeText } from "../src/classad/time-literal.js";
+import type { Token } from "./lexer.js";
+import type { InternedName } from "./names.js";
+import * as T from "./tokens.js";
 
-export class ClassAdGrammar extends CstParser {
+/** A binary operator's AST spelling and precedence (1 = `||` … 10 = multiplicative). */
+interface OperatorInfo {
+  readonly op: BinaryOp;
+  readonly precedence: number;
+}
+
+const binaryOperators = new Map<number, OperatorInfo>();
+for (const [type, op, precedence] of [
+  [T.OrOr, "||", 1],
+  [T.AndAnd, "&&", 2],
+  [T.Pipe, "|", 3],
+  [T.Caret, "^", 4],
+  [T.Ampersand, "&", 5],
+  [T.Equal, "==", 6],
+  [T.NotEqual, "!=", 6],
+  [T.MetaEqual, "=?=", 6],
+  [T.MetaNotEqual, "=!=", 6],
+  [T.Is, "=?=", 6],
+  [T.Isnt, "=!=", 6],
+  [T.Less, "<", 7],
+  [T.LessEqual, "<=", 7],
+  [T.Greater, ">", 7],
+  [T.GreaterEqual, ">=", 7],
+  [T.LeftShift, "<<", 8],
+  [T.RightShift, ">>", 8],
+  [T.URightShift, ">>>", 8],
+  [T.Plus, "+", 9],
+  [T.Minus, "-", 9],
+  [T.Star, "*", 10],
+  [T.Slash, "/", 10],
+  [T.Percent, "%", 10],
+] as const) {
+  binaryOperators.set(type.tokenTypeIdx as number, { op, precedence });
+}
+
+const unaryOperators = new Map<number, UnaryOp>([
+  [T.Minus.tokenTypeIdx as number, "-"],
+  [T.Plus.tokenTypeIdx as number, "+"],
+  [T.Bang.tokenTypeIdx as number, "!"],
+  [T.Tilde.tokenTypeIdx as number, "~"],
+]);
+
+/** Token types that cannot continue an expression (`;`, `,`, closing brackets, `:`, end). */
+const endsExpression = new Uint8Array(256);
+for (const type of [T.Semicolon, T.Comma, T.RBracket, T.RParen, T.RBrace, T.Colon, EOF]) {
+  endsExpression[type.tokenTypeIdx as number] = 1;
+}
+
+/** What a rule returns while chevrotain records the grammar (never seen by callers). */
+const RECORDING: Expr = Object.freeze({ kind: "literal", value: Object.freeze({ type: "undefined" }) });
+
+/** Per-parse settings of {@link ClassAdParser}. */
+export interface GrammarOptions {
   /** Allows `;` between function arguments (HTCondor's old semantics). */
-  oldSemantics = false;
+  readonly oldSemantics: boolean;
+  /** Record source offsets in the AST (`offset` on nodes, `nameOffset` on attributes). */
+  readonly offsets: boolean;
+}
+
+/** A syntax error the grammar's actions found (the token sequence was fine, its meaning is not). */
+export interface ActionError {
+  readonly offset: number;
+  readonly length: number;
+  readonly message: string;
+  readonly expected: readonly string[];
+}
+
+/** One parse: its settings, and what its errors found (for the caller to report). */
+export interface ParseRun extends GrammarOptions {
+  /** What chevrotain's error messages found to be expected. */
+  expected: string[];
+  /** The first error found by an action, if any. */
+  actionError: ActionError | null;
+}
+
+/** A parsed record: its attributes by case-insensitive key (in order), and where it starts. */
+export interface RecordParts {
+  readonly byKey: Map<string, Attribute>;
+  readonly offset: number;
+}
+
+/** A node under construction that may receive its source offset. */
+type Locatable = { offset?: number };
+
+/** The ClassAd grammar. Build one, reuse it: call {@link begin} before each parse. */
+export class ClassAdParser extends EmbeddedActionsParser {
+  /** The parse in progress (a fresh object per parse, set by {@link begin}). */
+  run: ParseRun = { oldSemantics: false, offsets: false, expected: [], actionError: null };
 
   constructor(errorMessageProvider?: IParserErrorMessageProvider) {
-    super(allTokens, { maxLookahead: 2, ...(errorMessageProvider ? { errorMessageProvider } : {}) });
+    super(T.allTokens, { maxLookahead: 1, ...(errorMessageProvider ? { errorMessageProvider } : {}) });
     this.performSelfAnalysis();
   }
 
-  /** Entry: one expression, then end of input. */
-  public expressionEntry = this.RULE("expressionEntry", () => {
-    this.SUBRULE(this.expression);
-  });
-
-  /** Entry: one record (a new-syntax ad), then end of input. */
-  public classAdEntry = this.RULE("classAdEntry", () => {
-    this.SUBRULE(this.record);
-  });
-
-  /** Entry: any number of records back to back (`[ a = 1 ] [ b = 2 ]`), then end of input. */
-  public classAdSequenceEntry = this.RULE("classAdSequenceEntry", () => {
-    this.MANY(() => this.SUBRULE(this.record));
-  });
-
-  public expression: () => CstNode = this.RULE("expression", () => {
-    this.SUBRULE(this.logicalOr, { LABEL: "condition" });
-    this.OPTION(() => {
-      this.CONSUME(Question);
-      this.SUBRULE(this.expression, { LABEL: "then" });
-      this.CONSUME(Colon);
-      this.SUBRULE2(this.expression, { LABEL: "otherwise" });
-    });
-  });
-
-  private binary(name: string, operator: TokenType, next: () => () => CstNode): () => CstNode {
-    return this.RULE(name, () => {
-      this.SUBRULE(next(), { LABEL: "operands" });
-      this.MANY(() => {
-        this.CONSUME(operator, { LABEL: "operators" });
-        this.SUBRULE2(next(), { LABEL: "operands" });
-      });
-    });
+  /** Sets the tokens and options of the next parse. */
+  begin(tokens: Token[], options: GrammarOptions): ParseRun {
+    this.input = tokens;
+    this.run = {
+      oldSemantics: options.oldSemantics,
+      offsets: options.offsets,
+      expected: [],
+      actionError: null,
+    };
+    return this.run;
   }
 
-  public logicalOr: () => CstNode = this.binary("logicalOr", OrOp, () => this.logicalAnd);
-  public logicalAnd: () => CstNode = this.binary("logicalAnd", AndOp, () => this.bitOr);
-  public bitOr: () => CstNode = this.binary("bitOr", BitOrOp, () => this.bitXor);
-  public bitXor: () => CstNode = this.binary("bitXor", BitXorOp, () => this.bitAnd);
-  public bitAnd: () => CstNode = this.binary("bitAnd", BitAndOp, () => this.equality);
-  public equality: () => CstNode = this.binary("equality", EqualityOp, () => this.relational);
-  public relational: () => CstNode = this.binary("relational", RelationalOp, () => this.shift);
-  public shift: () => CstNode = this.binary("shift", ShiftOp, () => this.additive);
-  public additive: () => CstNode = this.binary("additive", AdditiveOp, () => this.multiplicative);
-  public multiplicative: () => CstNode = this.binary("multiplicative", MultiplicativeOp, () => this.unary);
+  private at<N extends Expr>(node: N, offset: number): N {
+    if (this.run.offsets) (node as Locatable).offset = offset;
+    return node;
+  }
 
-  public unary: () => CstNode = this.RULE("unary", () => {
-    this.OR([
+  /** Entry: one expression, then end of input. */
+  public expressionEntry = this.RULE("expressionEntry", (): Expr => this.SUBRULE(this.expression));
+
+  /** Entry: one record (a new-syntax ad), then end of input. */
+  public recordEntry = this.RULE("recordEntry", (): RecordParts => this.SUBRULE(this.record));
+
+  /** Entry: any number of records back to back (`[ a = 1 ] [ b = 2 ]`), then end of input. */
+  public recordSequenceEntry = this.RULE("recordSequenceEntry", (): RecordParts[] => {
+    const records: RecordParts[] = [];
+    this.MANY(() => {
+      records.push(this.SUBRULE(this.record));
+    });
+    return records;
+  });
+
+  /** The AST node of a parsed record. */
+  recordNode(parts: RecordParts): RecordExpr {
+    return this.at({ kind: "record", attributes: [...parts.byKey.values()] }, parts.offset);
+  }
+
+  /**
+   * An expression. Most values in ads are a lone literal or name (`12`, `"x"`, `Owner`): when the
+   * token after one ends the expression, the first alternative takes it in one step instead of
+   * descending through the operator, unary, postfix and primary rules, which accept the same.
+   */
+  public expression: () => Expr = this.RULE("expression", (): Expr => {
+    return this.OR([
+      {
+        GATE: () => endsExpression[this.LA(2).tokenTypeIdx] === 1,
+        ALT: () => {
+          const token = this.CONSUME(T.Operand) as Token;
+          return this.RECORDING_PHASE ? RECORDING : this.operand(token);
+        },
+        IGNORE_AMBIGUITIES: true,
+      },
       {
         ALT: () => {
-          this.CONSUME(UnaryOp);
-          this.SUBRULE(this.unary);
+          const condition = this.SUBRULE(this.binary);
+          const ternary = this.OPTION(() => {
+            this.CONSUME(T.Question);
+            const ifTrue = this.SUBRULE(this.expression);
+            this.CONSUME(T.Colon);
+            const ifFalse = this.SUBRULE2(this.expression);
+            return { kind: "ternary", cond: condition, ifTrue, ifFalse } as const;
+          });
+          return ternary === undefined ? condition : this.at(ternary, (condition as Locatable).offset ?? 0);
+        },
+      },
+    ]);
+  });
+
+  /** The node of a literal or name token standing alone. */
+  private operand(token: Token): Expr {
+    if (token.literal !== null) {
+      return this.run.offsets ? { ...token.literal, offset: token.startOffset } : token.literal;
+    }
+    return this.at({ kind: "attr", name: nameOf(token).name, absolute: false }, token.startOffset);
+  }
+
+  /** The binary operator chain, folded by precedence (all levels are left-associative). */
+  private binary: () => Expr = this.RULE("binary", (): Expr => {
+    const first = this.SUBRULE(this.unary);
+    let operands: Expr[] | null = null;
+    let operators: OperatorInfo[] | null = null;
+    this.MANY(() => {
+      const token = this.CONSUME(T.BinaryOperator);
+      const operand = this.SUBRULE2(this.unary);
+      if (this.RECORDING_PHASE) return;
+      const info = binaryOperators.get(token.tokenTypeIdx) as OperatorInfo;
+      if (operands === null || operators === null) {
+        operands = [first];
+        operators = [];
+      }
+      // Shunting-yard: reduce while the stacked operator binds at least as tightly.
+      while (
+        operators.length > 0 &&
+        (operators[operators.length - 1] as OperatorInfo).precedence >= info.precedence
+      ) {
+        reduce(operands, operators, this.run.offsets);
+      }
+      operators.push(info);
+      operands.push(operand);
+    });
+    if (operands === null || operators === null) return first;
+    const stackedOperands: Expr[] = operands;
+    const stackedOperators: OperatorInfo[] = operators;
+    while (stackedOperators.length > 0) reduce(stackedOperands, stackedOperators, this.run.offsets);
+    return stackedOperands[0] as Expr;
+  });
+
+  private unary: () => Expr = this.RULE("unary", (): Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const token = this.CONSUME(T.UnaryOperator);
+          const operand = this.SUBRULE(this.unary);
+          const op = unaryOperators.get(token.tokenTypeIdx) as UnaryOp;
+          return this.at({ kind: "unary", op, operand } as Expr, token.startOffset);
         },
       },
       { ALT: () => this.SUBRULE(this.postfix) },
     ]);
   });
 
-  public postfix: () => CstNode = this.RULE("postfix", () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() => this.SUBRULE(this.suffix));
+  private postfix: () => Expr = this.RULE("postfix", (): Expr => {
+    let base = this.SUBRULE(this.primary);
+    const start = (base as Locatable).offset ?? 0;
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot);
+            const name = this.CONSUME(T.NameToken) as Token;
+            base = this.at({ kind: "select", base, name: nameOf(name).name }, start);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            const index = this.SUBRULE(this.expression);
+            this.CONSUME(T.RBracket);
+            base = this.at({ kind: "subscript", base, index }, start);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Elvis);
+            const right = this.SUBRULE2(this.postfix);
+            base = this.at({ kind: "binary", op: "?:", left: base, right }, start);
+          },
+        },
+      ]);
+    });
+    return base;
   });
 
-  public suffix: () => CstNode = this.RULE("suffix", () => {
-    this.OR([
+  private primary: () => Expr = this.RULE("primary", (): Expr => {
+    return this.OR([
       {
         ALT: () => {
-          this.CONSUME(Dot);
-          this.CONSUME(NameToken);
+          const token = this.CONSUME(T.LiteralToken) as Token;
+          if (this.RECORDING_PHASE) return RECORDING;
+          return this.run.offsets
+            ? { ...(token.literal as LiteralExpr), offset: token.startOffset }
+            : (token.literal as LiteralExpr);
         },
       },
       {
         ALT: () => {
-          this.CONSUME(LBracket);
-          this.SUBRULE(this.expression);
-          this.CONSUME(RBracket);
+          const token = this.CONSUME(T.NameToken) as Token;
+          const args = this.OPTION(() => this.SUBRULE(this.argumentList));
+          if (this.RECORDING_PHASE) return RECORDING;
+          const name = nameOf(token).name;
+          if (args === undefined) return this.at({ kind: "attr", name, absolute: false }, token.startOffset);
+          const folded = foldTimeLiteral(name, args);
+          if (folded === INVALID_TIME) {
+            this.actionError(token, `invalid ${name}() literal: the text is not a time`, [
+              "a valid time text",
+            ]);
+          }
+          return this.at(folded ?? { kind: "call", name, args }, token.startOffset);
         },
       },
       {
         ALT: () => {
-          this.CONSUME(Elvis);
-          this.SUBRULE(this.postfix);
-        },
-      },
-    ]);
-  });
-
-  public primary: () => CstNode = this.RULE("primary", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(NameToken);
-          this.OPTION(() => this.SUBRULE(this.argList));
+          const dot = this.CONSUME(T.Dot);
+          const name = this.CONSUME2(T.NameToken) as Token;
+          if (this.RECORDING_PHASE) return RECORDING;
+          return this.at({ kind: "attr", name: nameOf(name).name, absolute: true }, dot.startOffset);
         },
       },
       {
         ALT: () => {
-          this.CONSUME(Dot);
-          this.CONSUME2(NameToken, { LABEL: "absoluteName" });
+          const open = this.CONSUME(T.LParen);
+          const inner = this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+          return this.at({ kind: "paren", inner }, open.startOffset);
         },
       },
       {
         ALT: () => {
-          this.CONSUME(LParen);
-          this.SUBRULE(this.expression);
-          this.CONSUME(RParen);
+          const parts = this.SUBRULE(this.record);
+          return this.RECORDING_PHASE ? RECORDING : this.recordNode(parts);
         },
       },
-      { ALT: () => this.SUBRULE(this.record) },
       { ALT: () => this.SUBRULE(this.list) },
-      { ALT: () => this.CONSUME(LiteralToken) },
     ]);
   });
 
-  public argList: () => CstNode = this.RULE("argList", () => {
-    this.CONSUME(LParen);
+  private argumentList: () => Expr[] = this.RULE("argumentList", (): Expr[] => {
+    const args: Expr[] = [];
+    this.CONSUME(T.LParen);
     this.OPTION(() => {
-      this.SUBRULE(this.expression);
+      args.push(this.SUBRULE(this.expression));
       this.MANY(() => {
         this.OR([
-          { ALT: () => this.CONSUME(Comma) },
-          { GATE: () => this.oldSemantics, ALT: () => this.CONSUME(Semicolon) },
+          { ALT: () => this.CONSUME(T.Comma) },
+          { GATE: () => this.run.oldSemantics, ALT: () => this.CONSUME(T.Semicolon) },
         ]);
-        this.SUBRULE2(this.expression);
+        args.push(this.SUBRULE2(this.expression));
       });
     });
-    this.CONSUME(RParen);
+    this.CONSUME(T.RParen);
+    return args;
   });
 
-  public list: () => CstNode = this.RULE("list", () => {
-    this.CONSUME(LBrace);
+  private list: () => Expr = this.RULE("list", (): Expr => {
+    const items: Expr[] = [];
+    const open = this.CONSUME(T.LBrace);
     this.OPTION(() => {
-      this.SUBRULE(this.expression);
+      items.push(this.SUBRULE(this.expression));
       this.MANY(() => {
-        this.CONSUME(Comma);
-        this.SUBRULE2(this.expression);
+        this.CONSUME(T.Comma);
+        items.push(this.SUBRULE2(this.expression));
       });
     });
-    this.CONSUME(RBrace);
+    this.CONSUME(T.RBrace);
+    return this.at({ kind: "list", items }, open.startOffset);
   });
 
-  public record: () => CstNode = this.RULE("record", () => {
-    this.CONSUME(LBracket);
-    this.MANY(() => this.CONSUME(Semicolon));
-    this.OPTION(() => {
-      this.SUBRULE(this.attr);
-      this.MANY2(() => {
-        this.AT_LEAST_ONE(() => this.CONSUME2(Semicolon));
-        this.OPTION2(() => this.SUBRULE2(this.attr));
-      });
+  /**
+   * A record's attributes by key. A name defined twice (case-insensitively) keeps its first
+   * spelling and position and takes the last value, as libclassad's ClassAd::Insert does.
+   *
+   * The grammar reads `'[' { ';' | attribute } ']'` so an attribute is parsed in one place (no
+   * sub-rule call per attribute); that two attributes need a `;` between them is checked here,
+   * with the error libclassad gives ("expected ';' or ']'").
+   */
+  public record: () => RecordParts = this.RULE("record", (): RecordParts => {
+    const byKey = new Map<string, Attribute>();
+    let separated = true;
+    const open = this.CONSUME(T.LBracket);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Semicolon);
+            separated = true;
+          },
+        },
+        {
+          ALT: () => {
+            const token = this.CONSUME(T.NameToken) as Token;
+            this.CONSUME(T.Assign);
+            const expr = this.SUBRULE(this.expression);
+            if (this.RECORDING_PHASE) return;
+            const name = nameOf(token);
+            if (!separated) this.actionError(token, "unexpected", ["';'", "']'"]);
+            if (name.name === "") {
+              // libclassad's ClassAd::Insert refuses an empty name, which fails the whole parse.
+              this.actionError(token, "an attribute name may not be empty", ["a non-empty attribute name"]);
+            }
+            separated = false;
+            const attribute: Attribute = this.run.offsets
+              ? { name: name.name, expr, nameOffset: token.startOffset }
+              : { name: name.name, expr };
+            const first = byKey.get(name.key);
+            byKey.set(name.key, first === undefined ? attribute : { ...attribute, name: first.name });
+          },
+        },
+      ]);
     });
-    this.CONSUME(RBracket);
+    this.CONSUME(T.RBracket);
+    return { byKey, offset: open.startOffset };
   });
 
-  public attr: () => CstNode = this.RULE("attr", () => {
-    this.CONSUME(NameToken);
-    this.CONSUME(Assign);
-    this.SUBRULE(this.expression);
-  });
+  /** Records the first error an action finds (the parse then fails with it, if it is leftmost). */
+  private actionError(token: Token, message: string, expected: readonly string[]): void {
+    if (this.run.actionError !== null && this.run.actionError.offset <= token.startOffset) return;
+    const text =
+      message === "unexpected" ? `unexpected '${token.image}'; expected ${expected.join(", ")}` : message;
+    this.run.actionError = { offset: token.startOffset, length: token.image.length, message: text, expected };
+  }
+}
+
+/** A name for the tokens chevrotain fabricates while it records the grammar. */
+const NO_NAME: InternedName = { name: "", key: "", type: T.Identifier };
+
+/** The name a name token carries (our lexer's name tokens always carry one). */
+function nameOf(token: Token): InternedName {
+  return token.name ?? NO_NAME;
+}
+
+/** Pops two operands and an operator and pushes their binary node. */
+function reduce(operands: Expr[], operators: OperatorInfo[], offsets: boolean): void {
+  const right = operands.pop() as Expr;
+  const left = operands.pop() as Expr;
+  const { op } = operators.pop() as OperatorInfo;
+  const node: Expr & Locatable = { kind: "binary", op, left, right };
+  if (offsets) node.offset = (left as Locatable).offset ?? 0;
+  operands.push(node);
+}
+
+/** What {@link foldTimeLiteral} returns for a time text libclassad cannot read. */
+const INVALID_TIME: LiteralExpr = Object.freeze({ kind: "literal", value: Object.freeze({ type: "error" }) });
+
+/**
+ * `absTime("…")` / `relTime("…")` with exactly one string literal fold into a literal at parse
+ * time (§2.6); a text that is not a time fails the parse, as in libclassad ({@link INVALID_TIME}).
+ */
+function foldTimeLiteral(name: string, args: readonly Expr[]): LiteralExpr | null {
+  const arg = args[0];
+  if (args.length !== 1 || arg === undefined || arg.kind !== "literal" || arg.value.type !== "string")
+    return null;
+  const lower = name.toLowerCase();
+  if (lower === "abstime") {
+    const t = parseAbsTimeText(arg.value.value);
+    return t === null
+      ? INVALID_TIME
+      : { kind: "literal", value: { type: "absTime", seconds: t.seconds, offset: t.offset } };
+  }
+  if (lower === "reltime") {
+    const t = parseRelTimeText(arg.value.value);
+    return t === null ? INVALID_TIME : { kind: "literal", value: { type: "relTime", seconds: t } };
+  }
+  return null;
 }

@@ -4,9 +4,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { createSyntaxDiagramsCode } from "chevrotain";
-import { ClassAdGrammar } from "../grammar/parser.js";
+import { ClassAdParser } from "../grammar/parser.js";
 
-const grammar = new ClassAdGrammar();
+const grammar = new ClassAdParser();
 const html = createSyntaxDiagramsCode(grammar.getSerializedGastProductions());
 const out = "docs/grammar.html";
 writeFileSync(out, html);

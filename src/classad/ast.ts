@@ -58,13 +58,21 @@ export type Literal =
    */
   | { readonly type: "relTime"; readonly seconds: number };
 
-export interface LiteralExpr {
+/**
+ * Where a node starts in the text it was parsed from (a UTF-16 offset), when the parser was asked
+ * to record it (`ParseOptions.offsets`); absent otherwise and on nodes built by code.
+ */
+export interface Located {
+  readonly offset?: number;
+}
+
+export interface LiteralExpr extends Located {
   readonly kind: "literal";
   readonly value: Literal;
 }
 
 /** An attribute reference: `name`, or `.name` (absolute: looked up from the root ad). */
-export interface AttrRefExpr {
+export interface AttrRefExpr extends Located {
   readonly kind: "attr";
   /** As written (case preserved); lookup is case-insensitive. Byte string. */
   readonly name: string;
@@ -72,26 +80,26 @@ export interface AttrRefExpr {
 }
 
 /** `base.name` (also `MY.x`, `TARGET.x`: the scope names resolve at evaluation). */
-export interface SelectExpr {
+export interface SelectExpr extends Located {
   readonly kind: "select";
   readonly base: Expr;
   readonly name: string;
 }
 
 /** `base[index]`. */
-export interface SubscriptExpr {
+export interface SubscriptExpr extends Located {
   readonly kind: "subscript";
   readonly base: Expr;
   readonly index: Expr;
 }
 
-export interface UnaryExpr {
+export interface UnaryExpr extends Located {
   readonly kind: "unary";
   readonly op: UnaryOp;
   readonly operand: Expr;
 }
 
-export interface BinaryExpr {
+export interface BinaryExpr extends Located {
   readonly kind: "binary";
   readonly op: BinaryOp;
   readonly left: Expr;
@@ -99,7 +107,7 @@ export interface BinaryExpr {
 }
 
 /** `cond ? ifTrue : ifFalse` (right-grouping). */
-export interface TernaryExpr {
+export interface TernaryExpr extends Located {
   readonly kind: "ternary";
   readonly cond: Expr;
   readonly ifTrue: Expr;
@@ -107,19 +115,19 @@ export interface TernaryExpr {
 }
 
 /** Parentheses are kept: libclassad preserves and prints them. */
-export interface ParenExpr {
+export interface ParenExpr extends Located {
   readonly kind: "paren";
   readonly inner: Expr;
 }
 
 /** A function call; the name keeps its case (functions are looked up case-insensitively). */
-export interface CallExpr {
+export interface CallExpr extends Located {
   readonly kind: "call";
   readonly name: string;
   readonly args: readonly Expr[];
 }
 
-export interface ListExpr {
+export interface ListExpr extends Located {
   readonly kind: "list";
   readonly items: readonly Expr[];
 }
@@ -129,7 +137,7 @@ export interface ListExpr {
  * case-insensitive name repeats, the last definition wins (which position it then takes is
  * libclassad's print order, pinned by the printers' tests).
  */
-export interface RecordExpr {
+export interface RecordExpr extends Located {
   readonly kind: "record";
   readonly attributes: readonly Attribute[];
 }
@@ -139,6 +147,8 @@ export interface Attribute {
   /** As written (case preserved), byte string. */
   readonly name: string;
   readonly expr: Expr;
+  /** Where the name starts in the parsed text, when offsets were recorded (see {@link Located}). */
+  readonly nameOffset?: number;
 }
 
 /** Every expression node. Switch on `kind`; the set is closed. */

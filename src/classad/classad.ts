@@ -27,16 +27,26 @@ export function attributeKey(name: string): string {
 /**
  * A ClassAd: attributes with case-insensitive names, each bound to an unevaluated expression,
  * and a lexical parent (the enclosing ad, for nested records). Insertion order is kept, and
- * re-defining a name replaces its expression in place.
+ * re-defining a name replaces its expression in place, keeping the first spelling.
  */
 export class ClassAd {
-  private readonly byKey = new Map<string, Attribute>();
+  private byKey = new Map<string, Attribute>();
 
   /** The enclosing ad when this ad is a nested record value; `null` at the root. */
   parent: ClassAd | null = null;
 
   constructor(attributes: Iterable<Attribute> = []) {
     for (const attribute of attributes) this.set(attribute.name, attribute.expr);
+  }
+
+  /**
+   * An ad over `byKey`, which it takes over (the parser's attributes of one record, keyed by
+   * {@link attributeKey}); the caller must not use the map afterwards.
+   */
+  static adopt(byKey: Map<string, Attribute>): ClassAd {
+    const ad = new ClassAd();
+    ad.byKey = byKey;
+    return ad;
   }
 
   /** Builds an ad from a record node (the parser's output for `[ … ]`). */
@@ -46,17 +56,27 @@ export class ClassAd {
     return ad;
   }
 
-  /** Defines or replaces `name` (case-insensitive; the latest spelling is kept). */
+  /**
+   * Defines or replaces `name` (case-insensitive). A replaced attribute keeps its first spelling
+   * and place, as libclassad's ClassAd::Insert does.
+   */
   set(name: string, expr: Expr): void {
-    this.byKey.set(attributeKey(name), { name, expr });
+    const key = attributeKey(name);
+    const first = this.byKey.get(key);
+    this.byKey.set(key, { name: first === undefined ? name : first.name, expr });
   }
 
   /**
    * {@link set} for readers that already have the key (`attributeKey(attribute.name)`) and an
-   * attribute object, which ads may share since it is immutable.
+   * attribute object, which ads may share since it is immutable. Like {@link set}, a replaced
+   * attribute keeps its first spelling.
    */
   setAttribute(key: string, attribute: Attribute): void {
-    this.byKey.set(key, attribute);
+    const first = this.byKey.get(key);
+    this.byKey.set(
+      key,
+      first === undefined || first.name === attribute.name ? attribute : { ...attribute, name: first.name },
+    );
   }
 
   /** The expression bound to `name`, case-insensitively, or undefined. */

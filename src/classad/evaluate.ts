@@ -325,12 +325,10 @@ export class Evaluator {
         return this.resolve(this.lookupInScope(base.ad, name));
       case "list": {
         const items: Expr[] = [];
-        for (const item of base.items) {
-          const element = this.evaluateIn(item, base.scope);
-          const projected =
-            element.kind === "classad" ? this.resolve(this.lookupInScope(element.ad, name)) : ERROR;
-          items.push(exprFromValue(projected));
-        }
+        // libclassad applies `element.name` to each element: nested lists project again,
+        // undefined and error elements stay what they are, other values are errors.
+        for (const item of base.items)
+          items.push(exprFromValue(this.select(this.evaluateIn(item, base.scope), name)));
         return { kind: "list", items, scope: base.scope };
       }
       default:
@@ -343,7 +341,8 @@ export class Evaluator {
     if (base.kind === "error" || index.kind === "error") return ERROR;
     if (base.kind === "undefined" || index.kind === "undefined") return UNDEFINED;
     if (base.kind === "list" && index.kind === "integer") {
-      const i = index.value;
+      // libclassad reads the index into a C int: only its low 32 bits count.
+      const i = BigInt.asIntN(32, index.value);
       if (i < 0n || i >= BigInt(base.items.length)) return ERROR;
       const item = base.items[Number(i)];
       return item === undefined ? ERROR : this.evaluateIn(item, base.scope);
@@ -366,6 +365,21 @@ export class Evaluator {
     const value = this.evaluateIn(expr, scope);
     this.active.delete(expr);
     return value;
+  }
+
+  /**
+   * libclassad's AttributeReference::Deref: the expression an attribute reference (`name`,
+   * `.name`, `base.name`) is bound to, without evaluating it; null when it is not bound to one.
+   */
+  dereference(ref: Expr, scope: ClassAd | null): Expr | null {
+    let found: Resolution = null;
+    if (ref.kind === "attr") {
+      found = ref.absolute ? this.lookupInScope(this.root, ref.name) : this.lookupUnscoped(scope, ref.name);
+    } else if (ref.kind === "select") {
+      const base = this.evaluateIn(ref.base, scope);
+      if (base.kind === "classad") found = this.lookupInScope(base.ad, ref.name);
+    }
+    return found !== null && "expr" in found ? found.expr : null;
   }
 
   /** Unscoped `name`: the scope chain, then (old semantics) the ad's alternate scope. */

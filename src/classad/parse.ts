@@ -1,22 +1,16 @@
 /**
- * Parse APIs for ClassAd text: one expression, or one new-syntax ad `[ … ]`. Errors are returned
- * as values ({@link ParseResult}) with line, column, offending text and what was expected.
- * Old-format streams (`condor_q -long`) are in old-format.ts, JSON in json.ts.
+ * Parse APIs for ClassAd text: one expression, one new-syntax ad `[ … ]`, or ads back to back.
+ * Every syntax goes through the one grammar (grammar/lexer.ts → grammar/parser.ts); the old-format
+ * stream reader (old-format.ts) calls {@link parseExpression} with `oldSyntax` for its values.
+ * Errors are returned as values ({@link ParseResult}) with line, column, offending text and what
+ * was expected.
  */
-import {
-  type CstNode,
-  EOF,
-  type IParserErrorMessageProvider,
-  type IRecognitionException,
-  type IToken,
-  type TokenType,
-} from "chevrotain";
-import { tokenize } from "../../grammar/lexer.js";
-import { ClassAdGrammar } from "../../grammar/parser.js";
-import { lexState, lineColumnAt } from "../../grammar/scan.js";
+import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { type Lexing, tokenize } from "../../grammar/lexer.js";
+import { ClassAdParser, type RecordParts } from "../../grammar/parser.js";
+import { lineColumnAt } from "../../grammar/scan.js";
 import type { Expr, RecordExpr } from "./ast.js";
 import { ClassAd } from "./classad.js";
-import { buildExpression, buildRecord } from "./cst-to-ast.js";
 import { ClassAdSyntaxError, type ParseResult } from "./errors.js";
 
 export type { ParseResult } from "./errors.js";
@@ -36,6 +30,12 @@ export interface ParseOptions {
    * are taken byte for byte instead of being UTF-8 encoded. Columns then count bytes.
    */
   inputIsBytes?: boolean;
+  /**
+   * Record where things are: `offset` on every node and `nameOffset` on every attribute (see
+   * `Located` in ast.ts), for messages that point into the text. Off by default: the nodes of
+   * constant literals are then shared between parses.
+   */
+  offsets?: boolean;
 }
 
 function labelOf(t: TokenType): string {
@@ -51,33 +51,30 @@ function unique(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
-/** Expected-token names of the last parser error (chevrotain builds messages, we keep the data). */
-let lastExpected: string[] = [];
-
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
-    lastExpected = [labelOf(expected)];
-    return `unexpected ${describe(actual)}; expected ${lastExpected[0]}`;
+    grammar.run.expected = [labelOf(expected)];
+    return `unexpected ${describe(actual)}; expected ${grammar.run.expected[0]}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    lastExpected = ["end of input"];
+    grammar.run.expected = ["end of input"];
     return `unexpected ${describe(firstRedundant)} after a complete expression; expected end of input`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
-    lastExpected = unique(expectedPathsPerAlt.flat().map((path) => labelOf(path[0] ?? EOF)));
+    let expected = unique(expectedPathsPerAlt.flat().map((path) => labelOf(path[0] ?? EOF)));
     // The `;` argument separator is gated on old semantics: do not offer it when it is off.
-    if (!grammar.oldSemantics)
-      lastExpected = lastExpected.filter((e) => e !== "';'" || lastExpected.length === 1);
-    return `unexpected ${describe(actual[0])}; expected ${lastExpected.join(", ")}`;
+    if (!grammar.run.oldSemantics) expected = expected.filter((e) => e !== "';'" || expected.length === 1);
+    grammar.run.expected = expected;
+    return `unexpected ${describe(actual[0])}; expected ${expected.join(", ")}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {
-    lastExpected = unique(expectedIterationPaths.map((path) => labelOf(path[0] ?? EOF)));
-    return `unexpected ${describe(actual[0])}; expected ${lastExpected.join(", ")}`;
+    grammar.run.expected = unique(expectedIterationPaths.map((path) => labelOf(path[0] ?? EOF)));
+    return `unexpected ${describe(actual[0])}; expected ${grammar.run.expected.join(", ")}`;
   },
 };
 
 /** The one grammar instance, reused by every parse. */
-const grammar = new ClassAdGrammar(messages);
+const grammar = new ClassAdParser(messages);
 
 function offendingSlice(text: string, offset: number, length: number): string {
   const s = text.slice(offset, offset + Math.max(length, 0));
@@ -101,107 +98,110 @@ function errorAtOffset(
   });
 }
 
-type Entry = "expressionEntry" | "classAdEntry" | "classAdSequenceEntry";
-
 function tooDeep(text: string): ClassAdSyntaxError {
   return errorAtOffset(text, 0, 0, "expression nested too deeply to parse", ["less nesting"]);
 }
 
-/** Runs an AST builder, turning stack exhaustion on very deep trees into a syntax error. */
-function build<T>(text: string, f: () => T): ParseResult<T> {
-  try {
-    return { ok: true, value: f() };
-  } catch (e) {
-    if (e instanceof RangeError) return { ok: false, error: tooDeep(text) };
-    throw e;
+/** The leftmost of the lexer's problems and its unlexable text, as a syntax error to report. */
+function lexicalError(text: string, lexing: Lexing): Candidate | null {
+  const problem = lexing.problem;
+  const unlexable = lexing.errors[0];
+  if (problem === null && unlexable === undefined) return null;
+  if (problem !== null && (unlexable === undefined || problem.offset <= unlexable.offset)) {
+    return {
+      offset: problem.offset,
+      error: () => errorAtOffset(text, problem.offset, problem.length, problem.message, problem.expected),
+    };
   }
-}
-
-/** Lexes and parses `text` with the given entry rule; returns the CST or the earliest error. */
-function parseCst(text: string, entry: Entry, options: ParseOptions) {
-  const lexed = tokenize(text, options);
-  let best: { offset: number; make: () => ClassAdSyntaxError } | null = null;
-  const consider = (offset: number, make: () => ClassAdSyntaxError) => {
-    if (best === null || offset < best.offset) best = { offset, make };
-  };
-  const problem = lexState.problem;
-  if (problem !== null) {
-    consider(problem.offset, () =>
-      errorAtOffset(text, problem.offset, problem.length, problem.message, problem.expected),
-    );
-  }
-  for (const e of lexed.errors) {
-    consider(e.offset, () =>
+  const u = unlexable as { offset: number; length: number };
+  return {
+    offset: u.offset,
+    error: () =>
       errorAtOffset(
         text,
-        e.offset,
-        e.length,
-        `unexpected character '${text.slice(e.offset, e.offset + e.length)}'`,
+        u.offset,
+        u.length,
+        `unexpected character '${text.slice(u.offset, u.offset + u.length)}'`,
         ["a token"],
       ),
-    );
-  }
-  grammar.oldSemantics = options.oldSemantics ?? false;
-  grammar.input = lexed.tokens;
-  lastExpected = [];
-  let cst: CstNode;
+  };
+}
+
+type Entry = "expressionEntry" | "recordEntry" | "recordSequenceEntry";
+type EntryResult = {
+  expressionEntry: Expr;
+  recordEntry: RecordParts;
+  recordSequenceEntry: RecordParts[];
+};
+
+/** A syntax error found at `offset`, built only if it is the one reported. */
+interface Candidate {
+  readonly offset: number;
+  readonly error: () => ClassAdSyntaxError;
+}
+
+/** Lexes and parses `text` from `entry`; returns the value or the leftmost error. */
+function run<E extends Entry>(text: string, entry: E, options: ParseOptions): ParseResult<EntryResult[E]> {
+  const lexing = tokenize(text, options);
+  const parse = grammar.begin(lexing.tokens, {
+    oldSemantics: options.oldSemantics ?? false,
+    offsets: options.offsets ?? false,
+  });
+  const candidates: Candidate[] = [];
+  const lexical = lexicalError(text, lexing);
+  if (lexical !== null) candidates.push(lexical);
+  let value: EntryResult[E];
   try {
-    cst = grammar[entry]();
+    value = grammar[entry]() as EntryResult[E];
   } catch (e) {
-    // Deep nesting exhausts the stack inside chevrotain's recursive descent: report, don't crash.
+    // Deep nesting exhausts the stack inside the recursive descent: report, don't crash.
     if (!(e instanceof RangeError)) throw e;
     grammar.input = [];
-    return { ok: false as const, error: tooDeep(text) };
+    return { ok: false, error: lexical?.error() ?? tooDeep(text) };
   }
-  const parseError: IRecognitionException | undefined = grammar.errors[0];
+  const parseError = grammar.errors[0];
   if (parseError !== undefined) {
     const tok = parseError.token;
     const offset = tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? text.length : tok.startOffset;
-    const expected = lastExpected;
-    consider(offset, () => errorAtOffset(text, offset, tok.image.length, parseError.message, expected));
+    const expected = parse.expected;
+    candidates.push({
+      offset,
+      error: () => errorAtOffset(text, offset, tok.image.length, parseError.message, expected),
+    });
   }
-  const found = best as { offset: number; make: () => ClassAdSyntaxError } | null;
-  if (found !== null) return { ok: false as const, error: found.make() };
-  return { ok: true as const, cst };
+  const action = parse.actionError;
+  if (action !== null) {
+    candidates.push({
+      offset: action.offset,
+      error: () => errorAtOffset(text, action.offset, action.length, action.message, action.expected),
+    });
+  }
+  if (candidates.length === 0) return { ok: true, value };
+  // The leftmost problem is the one to report (ties: lexical first, then the grammar's).
+  let first = candidates[0] as Candidate;
+  for (const c of candidates) if (c.offset < first.offset) first = c;
+  return { ok: false, error: first.error() };
 }
 
 /** Parses one ClassAd expression (new syntax unless `options.oldSyntax`). */
 export function parseExpression(text: string, options: ParseOptions = {}): ParseResult<Expr> {
-  const r = parseCst(text, "expressionEntry", options);
-  if (!r.ok) return r;
-  const expression = r.cst.children.expression?.[0];
-  if (expression === undefined || !("children" in expression)) {
-    return { ok: false, error: errorAtOffset(text, 0, 0, "empty expression", ["an expression"]) };
-  }
-  return build(text, () => buildExpression(expression));
+  return run(text, "expressionEntry", options);
 }
 
 /** Parses one new-syntax record `[ … ]` into its AST node. */
 export function parseRecord(text: string, options: ParseOptions = {}): ParseResult<RecordExpr> {
-  const r = parseCst(text, "classAdEntry", options);
-  if (!r.ok) return r;
-  const record = r.cst.children.record?.[0];
-  if (record === undefined || !("children" in record)) {
-    return { ok: false, error: errorAtOffset(text, 0, 0, "expected a ClassAd", ["'['"]) };
-  }
-  return build(text, () => buildRecord(record));
+  const r = run(text, "recordEntry", options);
+  return r.ok ? { ok: true, value: grammar.recordNode(r.value) } : r;
 }
 
 /** Parses one new-syntax ClassAd `[ a = 1; b = 2 ]`. */
 export function parseClassAd(text: string, options: ParseOptions = {}): ParseResult<ClassAd> {
-  const r = parseRecord(text, options);
-  if (!r.ok) return r;
-  return { ok: true, value: ClassAd.fromRecord(r.value) };
+  const r = run(text, "recordEntry", options);
+  return r.ok ? { ok: true, value: ClassAd.adopt(r.value.byKey) } : r;
 }
 
 /** Parses new-syntax ads written back to back (`[ a = 3; ][ b = 4; ]`), as libclassad's offset API allows. */
 export function parseClassAds(text: string, options: ParseOptions = {}): ParseResult<ClassAd[]> {
-  const r = parseCst(text, "classAdSequenceEntry", options);
-  if (!r.ok) return r;
-  return build(text, () =>
-    (r.cst.children.record ?? []).map((node) => {
-      if (!("children" in node)) throw new Error("CST: token where a record was expected");
-      return ClassAd.fromRecord(buildRecord(node));
-    }),
-  );
+  const r = run(text, "recordSequenceEntry", options);
+  return r.ok ? { ok: true, value: r.value.map((record) => ClassAd.adopt(record.byKey)) } : r;
 }

@@ -109,7 +109,8 @@ function sortedUnique(attrs: Attribute[]): Attribute[] {
   const out: Attribute[] = [];
   for (const a of attrs) {
     const k = a.name.toLowerCase();
-    if (seen.has(k)) continue;
+    // A record cannot hold an empty name (libclassad's Insert refuses it; the parser reports it).
+    if (a.name === "" || seen.has(k)) continue;
     seen.add(k);
     out.push(a);
   }

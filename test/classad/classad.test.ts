@@ -12,14 +12,14 @@ describe("ClassAd", () => {
     expect(ad.get("RequestMemory")).toBeUndefined();
   });
 
-  it("replaces a redefined name in place and keeps the latest spelling", () => {
+  it("replaces a redefined name in place and keeps the first spelling (as libclassad's Insert)", () => {
     const ad = new ClassAd([
       { name: "a", expr: int(1) },
       { name: "b", expr: int(2) },
       { name: "A", expr: int(3) },
     ]);
     expect([...ad.attributes()].map((a) => [a.name, a.expr])).toEqual([
-      ["A", int(3)],
+      ["a", int(3)],
       ["b", int(2)],
     ]);
     expect(ad.size).toBe(2);

@@ -11,6 +11,7 @@ import {
   UNDEFINED,
   type Value,
 } from "../value.js";
+import { exprFromValue } from "../value-to-expr.js";
 import { compileRegex, splitStringList } from "./strings.js";
 import { type BuiltinFunction, evalArgs, listItems } from "./support.js";
 
@@ -155,43 +156,43 @@ export const splitAt: BuiltinFunction = (ev, args, scope, name) => {
   return { kind: "list", items: pair.map(stringLiteral), scope: null, built: true };
 };
 
-/** `evalInEachContext(expr, ads)` and `countMatches(expr, ads)`. */
+/**
+ * `evalInEachContext(expr, ads)` and `countMatches(expr, ads)`, as HTCondor's
+ * evalInEachContext_func: an attribute reference is first replaced by the expression it is bound
+ * to (so `countMatches(RequireGPUs, AvailableGPUs)` evaluates the job's expression in each GPU
+ * ad); each element must be an ad (an undefined element gives undefined, anything else error);
+ * an undefined list gives undefined, or 0 matches.
+ */
 export const inEachContext: BuiltinFunction = (ev, args, scope, name) => {
-  const [expr, listArg] = args;
-  if (args.length !== 2 || expr === undefined || listArg === undefined) return ERROR;
-  const list = ev.evaluateIn(listArg, scope);
-  if (list.kind === "undefined" || list.kind === "error") return list;
-  if (list.kind !== "list") return ERROR;
+  const [exprArg, listArg] = args;
+  if (args.length !== 2 || exprArg === undefined || listArg === undefined) return ERROR;
   const count = name.toLowerCase() === "countmatches";
+  const expr =
+    exprArg.kind === "attr" || exprArg.kind === "select"
+      ? (ev.dereference(exprArg, scope) ?? exprArg)
+      : exprArg;
+  let elements: Value[];
+  if (listArg.kind === "list") {
+    elements = listArg.items.map((item) => ev.evaluateIn(item, scope));
+  } else {
+    const list = ev.evaluateIn(listArg, scope);
+    if (list.kind === "undefined") return count ? integerValue(0n) : UNDEFINED;
+    if (list.kind !== "list") return ERROR;
+    elements = listItems(ev, list);
+  }
   const results: Expr[] = [];
   let matches = 0n;
-  for (const item of listItems(ev, list)) {
-    if (item.kind !== "classad") return ERROR;
-    const r = ev.evaluateIn(expr, item.ad);
+  for (const element of elements) {
+    let r: Value;
+    if (element.kind === "classad") r = ev.evaluateIn(expr, element.ad);
+    else r = element.kind === "undefined" ? UNDEFINED : ERROR;
     if (count) {
       // Unlike a match's Requirements, a relTime does not count here (pinned against libclassad).
       if (r.kind !== "relTime" && isTrueEquivalent(r)) matches++;
-    } else results.push(literalOf(r));
+    } else results.push(exprFromValue(r));
   }
   return count ? integerValue(matches) : { kind: "list", items: results, scope, built: true };
 };
-
-function literalOf(v: Value): Expr {
-  switch (v.kind) {
-    case "integer":
-      return { kind: "literal", value: { type: "integer", value: v.value } };
-    case "real":
-      return { kind: "literal", value: { type: "real", value: v.value } };
-    case "string":
-      return stringLiteral(v.value);
-    case "boolean":
-      return { kind: "literal", value: { type: "boolean", value: v.value } };
-    case "undefined":
-      return { kind: "literal", value: { type: "undefined" } };
-    default:
-      return { kind: "literal", value: { type: "error" } };
-  }
-}
 
 /** Quotes one argument for HTCondor's V2 argument syntax (whitespace runs and `'` quoted). */
 function quoteArgV2(arg: string): string {

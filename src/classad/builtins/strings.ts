@@ -153,15 +153,18 @@ export const compareVersion: BuiltinFunction = (ev, args, scope, name) => {
   }
 };
 
-/** `version_in_range(v, min, max)`. */
+/**
+ * `version_in_range(v, min, max)`, as libclassad: an undefined bound gives undefined (before
+ * anything else); then all three are converted as `string()` does (numbers and lists included),
+ * and any that does not become a string (an undefined or error `v`) gives error.
+ */
 export const versionInRange: BuiltinFunction = (ev, args, scope) => {
   if (args.length !== 3) return ERROR;
-  const values = evalArgs(ev, args, scope);
-  if (values.some((v) => v.kind === "error")) return ERROR;
-  if (values.some((v) => v.kind === "undefined")) return UNDEFINED;
-  const [v, lo, hi] = values as [Value, Value, Value];
-  if (v.kind !== "string" || lo.kind !== "string" || hi.kind !== "string") return ERROR;
-  return booleanValue(versionCompare(lo.value, v.value) <= 0 && versionCompare(v.value, hi.value) <= 0);
+  const [v, lo, hi] = evalArgs(ev, args, scope) as [Value, Value, Value];
+  if (lo.kind === "undefined" || hi.kind === "undefined") return UNDEFINED;
+  const [sv, slo, shi] = [stringOf(v), stringOf(lo), stringOf(hi)];
+  if (typeof sv !== "string" || typeof slo !== "string" || typeof shi !== "string") return ERROR;
+  return booleanValue(versionCompare(slo, sv) <= 0 && versionCompare(sv, shi) <= 0);
 };
 
 /** Compiles a PCRE-style pattern with classad options (i, m, s, x; f and g are accepted). */

@@ -11,6 +11,12 @@ export interface ErrorCase {
 }
 
 export const errorCases: ErrorCase[] = [
+  // A time literal whose text is not a time fails the parse (libclassad: MakeAbsTime gives null).
+  { input: 'absTime("not a time")', column: 1, message: "invalid absTime() literal" },
+  { input: 'x + relTime("bogus")', column: 5, message: "invalid relTime() literal" },
+  { input: 'relTime("+1d")', column: 1, message: "invalid relTime() literal" },
+  // A record may not define an empty name (libclassad's Insert refuses it).
+  { input: "[ x = 1; '' = 2 ]", column: 10, message: "an attribute name may not be empty" },
   { input: "1 + 3 + ;", column: 9, message: "unexpected ';'", offendingText: ";" },
   { input: "", column: 1, message: "unexpected end of input" },
   { input: "1 +", column: 4, message: "unexpected end of input" },

@@ -1,0 +1,79 @@
+/**
+ * Interned identifier spellings for the lexer. Ads of one queue (or one GAHP conversation) spell
+ * the same few hundred names over and over; looking a spelling up in place — by a hash computed
+ * while the lexer scans its characters, then a character comparison — gives back one shared
+ * string with its keyword token type and its case-insensitive key, instead of slicing a new
+ * string, testing it for keywords and lower-casing it for every occurrence. The shared strings
+ * also keep V8's hash, so the maps they are later looked up in do not hash them again.
+ *
+ * This is a bounded cache, not parse state: entries never change meaning, and the table is
+ * emptied when it fills.
+ */
+import type { TokenType } from "chevrotain";
+import { attributeKey } from "../src/classad/classad.js";
+import * as T from "./tokens.js";
+
+/** One interned spelling. */
+export interface InternedName {
+  /** The spelling, as written. */
+  readonly name: string;
+  /** Its case-insensitive key (`attributeKey(name)`). */
+  readonly key: string;
+  /** `Identifier`, or the keyword token it spells (`true`, `IS`, …). */
+  readonly type: TokenType;
+}
+
+const SIZE = 8192; // power of two
+const MASK = SIZE - 1;
+const LIMIT = SIZE / 2; // keep probes short: start over past half full
+const MAX_LENGTH = 64; // longer spellings are rare; not worth a slot
+
+let slots: (InternedName | undefined)[] = new Array(SIZE);
+let filled = 0;
+
+const keywords = new Map<string, TokenType>([
+  ["true", T.True],
+  ["false", T.False],
+  ["undefined", T.Undefined],
+  ["error", T.ErrorKeyword],
+  ["is", T.Is],
+  ["isnt", T.Isnt],
+]);
+
+/** The hash the lexer accumulates over a name's characters: `hash = nextHash(hash, c)`. */
+export function nextHash(hash: number, c: number): number {
+  return (Math.imul(hash, 31) + c) | 0;
+}
+
+function sameSpelling(text: string, start: number, end: number, name: string): boolean {
+  if (name.length !== end - start) return false;
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  }
+  return true;
+}
+
+function make(name: string): InternedName {
+  return { name, key: attributeKey(name), type: keywords.get(name.toLowerCase()) ?? T.Identifier };
+}
+
+/** The interned entry for the identifier `text[start, end)` whose {@link nextHash} is `hash`. */
+export function internName(text: string, start: number, end: number, hash: number): InternedName {
+  if (end - start > MAX_LENGTH) return make(text.slice(start, end));
+  let i = hash & MASK;
+  for (;;) {
+    const entry = slots[i];
+    if (entry === undefined) break;
+    if (sameSpelling(text, start, end, entry.name)) return entry;
+    i = (i + 1) & MASK;
+  }
+  if (filled >= LIMIT) {
+    slots = new Array(SIZE);
+    filled = 0;
+    i = hash & MASK;
+  }
+  const entry = make(text.slice(start, end));
+  slots[i] = entry;
+  filled++;
+  return entry;
+}
