@@ -38,9 +38,9 @@ export interface TokenizeOptions {
  * punctuation, numbers or strings.
  */
 export class Token implements IToken {
-  readonly tokenTypeIdx: number;
+  tokenTypeIdx: number;
   constructor(
-    readonly tokenType: TokenType,
+    public tokenType: TokenType,
     private readonly source: string,
     readonly startOffset: number,
     /** Offset of the token's last character (chevrotain's convention). */
@@ -51,6 +51,12 @@ export class Token implements IToken {
     readonly literal: LiteralExpr | null,
   ) {
     this.tokenTypeIdx = tokenType.tokenTypeIdx as number;
+  }
+
+  /** Gives the token another type (see markLoneOperands in parser.ts). */
+  retype(type: TokenType): void {
+    this.tokenType = type;
+    this.tokenTypeIdx = type.tokenTypeIdx as number;
   }
 
   /** The token's text as written. */

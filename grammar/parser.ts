@@ -76,6 +76,32 @@ for (const type of [T.Semicolon, T.Comma, T.RBracket, T.RParen, T.RBrace, T.Colo
   endsExpression[type.tokenTypeIdx as number] = 1;
 }
 
+const literalTypes = new Uint8Array(256);
+for (const type of [T.Integer, T.Real, T.StringLiteral, T.True, T.False, T.Undefined, T.ErrorKeyword]) {
+  literalTypes[type.tokenTypeIdx as number] = 1;
+}
+const nameTypes = new Uint8Array(256);
+for (const type of [T.Identifier, T.QuotedIdentifier]) nameTypes[type.tokenTypeIdx as number] = 1;
+
+/**
+ * Retypes each literal or name that is a whole expression by itself — the token after it cannot
+ * continue an expression — as LoneLiteral / LoneName (see tokens.ts). Sound because after a
+ * literal or name only an operator, `?`, `.`, `[`, `?:` or (for a name) `(` can extend an
+ * expression; the retyped tokens keep their categories, so other rules still accept them.
+ */
+export function markLoneOperands(tokens: readonly Token[]): void {
+  const n = tokens.length;
+  for (let i = 0; i < n; i++) {
+    const token = tokens[i] as Token;
+    const next = i + 1 < n ? (tokens[i + 1] as Token).tokenTypeIdx : EOF_INDEX;
+    if (endsExpression[next] !== 1) continue;
+    if (literalTypes[token.tokenTypeIdx] === 1) token.retype(T.LoneLiteral);
+    else if (nameTypes[token.tokenTypeIdx] === 1) token.retype(T.LoneName);
+  }
+}
+
+const EOF_INDEX = EOF.tokenTypeIdx as number;
+
 /** What a rule returns while chevrotain records the grammar (never seen by callers). */
 const RECORDING: Expr = Object.freeze({ kind: "literal", value: Object.freeze({ type: "undefined" }) });
 
@@ -160,16 +186,15 @@ export class ClassAdParser extends EmbeddedActionsParser {
   }
 
   /**
-   * An expression. Most values in ads are a lone literal or name (`12`, `"x"`, `Owner`): when the
-   * token after one ends the expression, the first alternative takes it in one step instead of
+   * An expression. Most values in ads are a lone literal or name (`12`, `"x"`, `Owner`), which
+   * markLoneOperands has retyped: the first alternative takes one in one step instead of
    * descending through the operator, unary, postfix and primary rules, which accept the same.
    */
   public expression: () => Expr = this.RULE("expression", (): Expr => {
     return this.OR([
       {
-        GATE: () => endsExpression[this.LA(2).tokenTypeIdx] === 1,
         ALT: () => {
-          const token = this.CONSUME(T.Operand) as Token;
+          const token = this.CONSUME(T.LoneOperand) as Token;
           return this.RECORDING_PHASE ? RECORDING : this.operand(token);
         },
         IGNORE_AMBIGUITIES: true,

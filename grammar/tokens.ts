@@ -20,10 +20,13 @@ export const LiteralToken = category("LiteralToken", "literal");
 /** An attribute name: identifier or quoted name. */
 export const NameToken = category("NameToken", "name");
 /**
- * A token that is a whole operand by itself when nothing binds to it: a literal or a name. The
- * grammar's fast path for values like `12`, `"x"` or `Owner` consumes it in one step.
+ * A literal or name that is a whole expression by itself: the next token cannot continue an
+ * expression (`;`, `,`, a closing bracket, `:`, end of input). markLoneOperands (parser.ts)
+ * retypes such tokens before parsing, so the grammar takes most values of an ad (`12`, `"x"`,
+ * `Owner`) in one step. The two types keep the literal / name categories, so every rule that
+ * accepts a literal or a name accepts them too.
  */
-export const Operand = category("Operand", "operand");
+export const LoneOperand = category("LoneOperand", "operand");
 /** Any binary operator from `||` to `%` (precedence is the parser's business). */
 export const BinaryOperator = category("BinaryOperator", "operator");
 /** `-`, `+`, `!`, `~` in prefix position. */
@@ -33,15 +36,19 @@ function token(name: string, label: string, categories: TokenType[] = []): Token
   return createToken({ name, pattern: Lexer.NA, label, categories });
 }
 
-export const Identifier = token("Identifier", "identifier", [NameToken, Operand]);
-export const QuotedIdentifier = token("QuotedIdentifier", "quoted name", [NameToken, Operand]);
-export const True = token("True", "'true'", [LiteralToken, Operand]);
-export const False = token("False", "'false'", [LiteralToken, Operand]);
-export const Undefined = token("Undefined", "'undefined'", [LiteralToken, Operand]);
-export const ErrorKeyword = token("ErrorKeyword", "'error'", [LiteralToken, Operand]);
-export const StringLiteral = token("StringLiteral", "string", [LiteralToken, Operand]);
-export const Integer = token("Integer", "integer", [LiteralToken, Operand]);
-export const Real = token("Real", "real", [LiteralToken, Operand]);
+export const Identifier = token("Identifier", "identifier", [NameToken]);
+export const QuotedIdentifier = token("QuotedIdentifier", "quoted name", [NameToken]);
+export const True = token("True", "'true'", [LiteralToken]);
+export const False = token("False", "'false'", [LiteralToken]);
+export const Undefined = token("Undefined", "'undefined'", [LiteralToken]);
+export const ErrorKeyword = token("ErrorKeyword", "'error'", [LiteralToken]);
+export const StringLiteral = token("StringLiteral", "string", [LiteralToken]);
+export const Integer = token("Integer", "integer", [LiteralToken]);
+export const Real = token("Real", "real", [LiteralToken]);
+/** A literal that is a whole expression (see {@link LoneOperand}). */
+export const LoneLiteral = token("LoneLiteral", "literal", [LiteralToken, LoneOperand]);
+/** A name that is a whole expression (see {@link LoneOperand}). */
+export const LoneName = token("LoneName", "name", [NameToken, LoneOperand]);
 
 export const OrOr = token("OrOr", "'||'", [BinaryOperator]);
 export const AndAnd = token("AndAnd", "'&&'", [BinaryOperator]);
@@ -87,7 +94,7 @@ export const RBrace = token("RBrace", "'}'");
 export const allTokens: TokenType[] = [
   LiteralToken,
   NameToken,
-  Operand,
+  LoneOperand,
   BinaryOperator,
   UnaryOperator,
   Identifier,
@@ -99,6 +106,8 @@ export const allTokens: TokenType[] = [
   StringLiteral,
   Integer,
   Real,
+  LoneLiteral,
+  LoneName,
   OrOr,
   AndAnd,
   Pipe,

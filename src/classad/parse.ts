@@ -7,7 +7,7 @@
  */
 import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import { type Lexing, tokenize } from "../../grammar/lexer.js";
-import { ClassAdParser, type RecordParts } from "../../grammar/parser.js";
+import { ClassAdParser, markLoneOperands, type RecordParts } from "../../grammar/parser.js";
 import { lineColumnAt } from "../../grammar/scan.js";
 import type { Expr, RecordExpr } from "./ast.js";
 import { ClassAd } from "./classad.js";
@@ -143,6 +143,7 @@ interface Candidate {
 /** Lexes and parses `text` from `entry`; returns the value or the leftmost error. */
 function run<E extends Entry>(text: string, entry: E, options: ParseOptions): ParseResult<EntryResult[E]> {
   const lexing = tokenize(text, options);
+  markLoneOperands(lexing.tokens);
   const parse = grammar.begin(lexing.tokens, {
     oldSemantics: options.oldSemantics ?? false,
     offsets: options.offsets ?? false,
