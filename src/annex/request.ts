@@ -75,6 +75,11 @@ const RESERVED_TAG_PREFIXES = ["aws:", "htcondor:"];
 /** A request as plain values: a map or a record from attribute name to value. */
 export type RequestInput = ReadonlyMap<string, RequestValue> | Readonly<Record<string, RequestValue>>;
 
+/** The request's attribute names by their lower-case form (names are case-insensitive). */
+const KNOWN_ATTRIBUTES = new Map<string, RequestAttribute>(
+  REQUEST_ATTRIBUTES.map((name) => [name.toLowerCase(), name]),
+);
+
 /** Collects issues while reading attributes. */
 class RequestReader {
   readonly issues: RequestIssue[] = [];
@@ -82,9 +87,8 @@ class RequestReader {
 
   constructor(input: RequestInput) {
     const entries = input instanceof Map ? [...input.entries()] : Object.entries(input);
-    const known = new Map(REQUEST_ATTRIBUTES.map((name) => [name.toLowerCase(), name]));
     for (const [spelled, value] of entries) {
-      const canonical = known.get(spelled.toLowerCase());
+      const canonical = KNOWN_ATTRIBUTES.get(spelled.toLowerCase());
       if (canonical === undefined) {
         const close = closestAttribute(spelled);
         this.issue(

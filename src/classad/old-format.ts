@@ -12,7 +12,6 @@ import type { Attribute, Expr, RecordExpr } from "./ast.js";
 import { attributeKey, ClassAd } from "./classad.js";
 import { ClassAdSyntaxError, type ParseResult } from "./errors.js";
 import { parseExpression } from "./parse.js";
-import { parseOldExpressionFast } from "./parse-fast.js";
 import { compareCaseInsensitive, unparseOld } from "./unparse.js";
 
 export type { ParseResult } from "./errors.js";
@@ -20,10 +19,9 @@ export type { ParseResult } from "./errors.js";
 /** Options of the old-format readers. */
 export interface OldFormatOptions {
   /**
-   * Disable the fast paths (repeated values, plain literals, the expression cache and the
-   * hand-written parser of parse-fast.ts) and send every value through the full chevrotain
-   * grammar. The results are identical (differential tests prove it); this exists for those tests
-   * and for benchmarking.
+   * Disable the fast paths (repeated values, plain literals, the expression cache) and send every
+   * value through the chevrotain grammar. The results are identical (differential tests prove
+   * it); this exists for those tests and for benchmarking.
    */
   fullGrammarOnly?: boolean;
 }
@@ -136,8 +134,7 @@ export function parseOldValue(
 ): ParseResult<Expr> {
   const inputIsBytes = options.inputIsBytes ?? false;
   if (!options.fullGrammarOnly) {
-    const fast =
-      fastLiteral(text, 0, text.length, inputIsBytes) ?? parseOldExpressionFast(text, inputIsBytes);
+    const fast = fastLiteral(text, 0, text.length, inputIsBytes);
     if (fast !== null) return { ok: true, value: fast };
   }
   return parseExpression(text, { oldSyntax: true, oldSemantics: true, inputIsBytes });

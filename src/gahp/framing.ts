@@ -183,22 +183,24 @@ const SCRATCH = Buffer.allocUnsafe(64 * 1024);
  * resolved promise holds them). Other fields are joined from their pieces.
  */
 function unescapeRange(line: string, start: number, end: number): string {
-  if (end - start <= SCRATCH.length) {
-    let n = 0;
-    for (let i = start; i < end; i++) {
-      let c = line.charCodeAt(i);
-      if (c === BACKSLASH) {
-        if (++i >= end) break;
-        c = line.charCodeAt(i);
-      }
-      if (c > 0xff) {
-        n = -1;
-        break;
-      }
-      SCRATCH[n++] = c;
+  // Latin-1 text (the usual case) is copied into a byte buffer in one pass: a small reused one,
+  // or a fresh one for a long argument (a queue snapshot holds millions of escapes, and a slice
+  // per escape would cost more than the parse).
+  const target = end - start <= SCRATCH.length ? SCRATCH : Buffer.allocUnsafe(end - start);
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    let c = line.charCodeAt(i);
+    if (c === BACKSLASH) {
+      if (++i >= end) break;
+      c = line.charCodeAt(i);
     }
-    if (n >= 0) return SCRATCH.toString("latin1", 0, n);
+    if (c > 0xff) {
+      n = -1;
+      break;
+    }
+    target[n++] = c;
   }
+  if (n >= 0) return target.toString("latin1", 0, n);
   const parts: string[] = [];
   let from = start;
   for (let i = start; i < end; i++) {
