@@ -13,6 +13,8 @@ import type { Expr, RecordExpr } from "./ast.js";
 import { ClassAd } from "./classad.js";
 import { ClassAdSyntaxError, type ParseResult } from "./errors.js";
 
+/** Line and column (1-based) of a UTF-16 offset in `text`. */
+export { lineColumnAt } from "../../grammar/scan.js";
 export type { ParseResult } from "./errors.js";
 export { ClassAdSyntaxError } from "./errors.js";
 

@@ -6,7 +6,7 @@ import { validateExtend } from "../../../src/cli/annex-commands/extend-command.j
 import { validateJobs } from "../../../src/cli/annex-commands/jobs-command.js";
 import { validateList } from "../../../src/cli/annex-commands/list-command.js";
 import { validateSetup } from "../../../src/cli/annex-commands/setup-command.js";
-import { lineColumnOf, offsetOf, positionTree } from "../../../src/cli/annex-commands/source-positions.js";
+import { SourceText } from "../../../src/cli/annex-commands/source-positions.js";
 import { validateStatus } from "../../../src/cli/annex-commands/status-command.js";
 import { loadClassAdCodec } from "../../../src/cli/annex-gahp.js";
 import { formatRequestAdError } from "../../../src/gahp/classad-command.js";
@@ -27,13 +27,17 @@ function errorOf(result: { ok: boolean; error?: Parameters<typeof formatRequestA
 describe("source positions", () => {
   it("finds attributes, nested attributes and list items, skipping strings and comments", () => {
     const text = "[ a = \"x ]; b = 1\";\n  /* b = 2 */ b = [ c = { 1, [ d = 2 ] } ];\n  'odd name' = 3 ]";
-    const tree = positionTree(text);
-    expect(lineColumnOf(text, offsetOf(tree, ["b"]))).toEqual({ line: 2, column: 15 });
-    expect(lineColumnOf(text, offsetOf(tree, ["B", "c"]))).toEqual({ line: 2, column: 21 });
-    expect(lineColumnOf(text, offsetOf(tree, ["b", "c", 1, "d"]))).toEqual({ line: 2, column: 32 });
-    expect(lineColumnOf(text, offsetOf(tree, ["odd name"]))).toEqual({ line: 3, column: 3 });
+    const source = new SourceText(text);
+    expect(source.positionOf(["b"])).toEqual({ line: 2, column: 15 });
+    expect(source.positionOf(["B", "c"])).toEqual({ line: 2, column: 21 });
+    expect(source.positionOf(["b", "c", 1, "d"])).toEqual({ line: 2, column: 32 });
+    expect(source.positionOf(["odd name"])).toEqual({ line: 3, column: 3 });
+    expect(source.positionOf([])).toEqual({ line: 1, column: 1 });
     // A path that leaves the structure stops at the nearest known place.
-    expect(lineColumnOf(text, offsetOf(tree, ["b", "zz"]))).toEqual({ line: 2, column: 15 });
+    expect(source.positionOf(["b", "zz"])).toEqual({ line: 2, column: 15 });
+    expect(source.positionOf(["b", "c", 7])).toEqual({ line: 2, column: 21 });
+    // A repeated name: the last one is the attribute's value, so it is the one pointed at.
+    expect(new SourceText("[ x = 1;\n X = 2 ]").positionOf(["x"])).toEqual({ line: 2, column: 2 });
   });
 });
 
