@@ -1,6 +1,6 @@
 import type { Expr } from "../ast.js";
 import { isTrueEquivalent } from "../operators.js";
-import { compareBytesIgnoringCase, strtod } from "../strings.js";
+import { asciiLower, compareBytesIgnoringCase, strtod } from "../strings.js";
 import {
   bigintFromNumber,
   booleanValue,
@@ -12,7 +12,7 @@ import {
   type Value,
 } from "../value.js";
 import { exprFromValue } from "../value-to-expr.js";
-import { compileRegex, splitStringList } from "./strings.js";
+import { compileRegex, regexFlags, splitStringList } from "./strings.js";
 import { type BuiltinFunction, evalArgs, listItems } from "./support.js";
 
 /**
@@ -104,19 +104,25 @@ export const stringListMember: BuiltinFunction = (ev, args, scope, name) => {
   return booleanValue(has(x));
 };
 
-/** `stringList_regexpMember(pattern, list [, delims] [, options])`. */
+/**
+ * `stringList_regexpMember(pattern, list [, delims] [, options])`, as HTCondor's compat_classad:
+ * every argument must be a string (undefined included: error); option letters in either case;
+ * an empty list gives undefined.
+ */
 export const stringListRegexpMember: BuiltinFunction = (ev, args, scope) => {
   if (args.length < 2 || args.length > 4) return ERROR;
   const values = evalArgs(ev, args, scope);
-  if (values.some((v) => v.kind === "error")) return ERROR;
-  if (values.some((v) => v.kind === "undefined")) return UNDEFINED;
-  const s = strings(values);
-  if (!Array.isArray(s)) return s;
-  const [pattern = "", list = "", third, fourth] = s;
-  const delims = fourth !== undefined || third !== undefined ? (third ?? LIST_DELIMS) : LIST_DELIMS;
-  const re = compileRegex(pattern, fourth ?? "");
+  const texts: string[] = [];
+  for (const v of values) {
+    if (v.kind !== "string") return ERROR;
+    texts.push(v.value);
+  }
+  const [pattern = "", list = "", delims = LIST_DELIMS, options = ""] = texts;
+  const re = compileRegex(pattern, regexFlags(asciiLower(options)));
   if (re === null) return ERROR;
-  return booleanValue(splitStringList(list, delims).some((item) => re.test(item)));
+  const items = splitStringList(list, delims);
+  if (items.length === 0) return UNDEFINED;
+  return booleanValue(items.some((item) => re.test(item)));
 };
 
 const stringLiteral = (value: string): Expr => ({ kind: "literal", value: { type: "string", value } });

@@ -140,9 +140,15 @@ export const unresolved: BuiltinFunction = (ev, args, scope) => {
   if (patternArg === undefined) return stringValue(names.join(","));
   const pattern = ev.evaluateIn(patternArg, scope);
   if (pattern.kind !== "string") return ERROR;
-  const re = compileRegex(pattern.value, "");
+  const re = compileRegex(pattern.value, {
+    caseless: true,
+    multiline: false,
+    dotall: false,
+    extended: false,
+  });
   if (re === null) return ERROR;
-  return booleanValue(names.some((n) => re.test(n)));
+  // PCRE2_NOTEMPTY: a pattern that can only match empty text matches no name.
+  return booleanValue(names.some((n) => re.match(n, 0, { notEmpty: true }) !== null));
 };
 
 /** Home directories from the password database (/etc/passwd), read once. */

@@ -9,6 +9,7 @@ import {
   UNDEFINED,
   type Value,
 } from "../value.js";
+import { type PcreFlags, PcrePattern } from "./pcre.js";
 import { type BuiltinFunction, evalArgs, listItems, stringOf } from "./support.js";
 
 /** `strcat(args…)`: each argument through `string()`; undefined or error decides. */
@@ -167,22 +168,37 @@ export const versionInRange: BuiltinFunction = (ev, args, scope) => {
   return booleanValue(versionCompare(slo, sv) <= 0 && versionCompare(sv, shi) <= 0);
 };
 
-/** Compiles a PCRE-style pattern with classad options (i, m, s, x; f and g are accepted). */
-export function compileRegex(pattern: string, options: string, global = false): RegExp | null {
-  let flags = global ? "g" : "";
-  let source = pattern;
-  for (const o of asciiLower(options)) {
-    if (o === "i" && !flags.includes("i")) flags += "i";
-    else if (o === "m" && !flags.includes("m")) flags += "m";
-    else if (o === "s" && !flags.includes("s")) flags += "s";
-    else if (o === "x") source = source.replace(/\s+/g, "");
-    else if (o === "g" && !flags.includes("g")) flags += "g";
+/** A compiled pattern, or null when libclassad's pcre2_compile would fail (the result is error). */
+export type CompiledRegex = PcrePattern | null;
+
+const regexCache = new Map<string, CompiledRegex>();
+const REGEX_CACHE_LIMIT = 512;
+
+/**
+ * Compiles a pattern as libclassad does (PCRE2, see pcre.ts), cached: policy expressions apply
+ * the same few patterns to every ad. Patterns PCRE2 accepts but this port cannot express count as
+ * errors too (documented in docs/classad-evaluation.md).
+ */
+export function compileRegex(pattern: string, flags: PcreFlags): CompiledRegex {
+  const key = `${flags.caseless ? "i" : ""}${flags.multiline ? "m" : ""}${flags.dotall ? "s" : ""}${flags.extended ? "x" : ""}/${pattern}`;
+  let compiled = regexCache.get(key);
+  if (compiled === undefined) {
+    const result = PcrePattern.compile(pattern, flags);
+    compiled = typeof result === "string" ? null : result;
+    if (regexCache.size >= REGEX_CACHE_LIMIT) regexCache.clear();
+    regexCache.set(key, compiled);
   }
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    return null;
-  }
+  return compiled;
+}
+
+/** libclassad's option letters: i, m, s, x, exactly as written (other letters are ignored). */
+export function regexFlags(options: string): PcreFlags {
+  return {
+    caseless: options.includes("i"),
+    multiline: options.includes("m"),
+    dotall: options.includes("s"),
+    extended: options.includes("x"),
+  };
 }
 
 /** Error if any argument is an error, else undefined if any is undefined, else null. */
@@ -192,12 +208,12 @@ function firstUndefinedOrError(values: readonly Value[]): Value | null {
   return null;
 }
 
-function regexArgs(values: Value[], optionIndex: number): { options: string } | Value {
-  const opt = values[optionIndex];
-  if (opt === undefined) return { options: "" };
-  if (opt.kind === "undefined" || opt.kind === "error") return opt;
+/** The options argument at `index`: its text, "" when absent, or the value to return. */
+function regexOptions(values: Value[], index: number): string | Value {
+  const opt = values[index];
+  if (opt === undefined) return "";
   if (opt.kind !== "string") return ERROR;
-  return { options: opt.value };
+  return opt.value;
 }
 
 /** `regexp(pattern, target [, options])`. */
@@ -206,72 +222,100 @@ export const regexp: BuiltinFunction = (ev, args, scope) => {
   const values = evalArgs(ev, args, scope);
   const undefinedOrError = firstUndefinedOrError(values);
   if (undefinedOrError) return undefinedOrError;
+  const options = regexOptions(values, 2);
+  if (typeof options !== "string") return options;
   const [pat, target] = values as [Value, Value];
   if (pat.kind !== "string" || target.kind !== "string") return ERROR;
-  const opts = regexArgs(values, 2);
-  if ("kind" in opts) return opts;
-  const re = compileRegex(pat.value, opts.options);
+  const re = compileRegex(pat.value, regexFlags(options));
   if (re === null) return ERROR;
   return booleanValue(re.test(target.value));
 };
 
-/** `regexpMember(pattern, list [, options])`. */
+/**
+ * `regexpMember(pattern, list [, options])`: true when an item matches; undefined items make a
+ * miss undefined; any other non-string item is an error. A pattern that does not compile matches
+ * nothing (libclassad reads the error result as "no match" and goes on).
+ */
 export const regexpMember: BuiltinFunction = (ev, args, scope) => {
   if (args.length !== 2 && args.length !== 3) return ERROR;
   const values = evalArgs(ev, args, scope);
   const undefinedOrError = firstUndefinedOrError(values);
   if (undefinedOrError) return undefinedOrError;
+  const options = regexOptions(values, 2);
+  if (typeof options !== "string") return options;
   const [pat, list] = values as [Value, Value];
   if (pat.kind !== "string" || list.kind !== "list") return ERROR;
-  const opts = regexArgs(values, 2);
-  if ("kind" in opts) return opts;
-  const re = compileRegex(pat.value, opts.options);
-  if (re === null) return ERROR;
+  const re = compileRegex(pat.value, regexFlags(options));
+  let couldBeUndefined = false;
   for (const item of listItems(ev, list)) {
-    if (item.kind !== "string") return ERROR;
-    if (re.test(item.value)) return TRUE;
+    if (item.kind === "undefined") couldBeUndefined = true;
+    else if (item.kind !== "string") return ERROR;
+    else if (re?.test(item.value)) return TRUE;
   }
-  return FALSE;
+  return couldBeUndefined ? UNDEFINED : FALSE;
 };
 
-/** Expands `\0`…`\9` in a substitution template from a match. */
-function expandTemplate(template: string, match: RegExpExecArray): string {
-  return template.replace(/\\(\d)/g, (_, d: string) => match[Number(d)] ?? "");
+/**
+ * libclassad's substitution loop (regexp_helper): each match's replacement — `\0`…`\9` are groups,
+ * a group past the last one that took part is an error, any other backslash is literal — with the
+ * text between matches when `fullTarget` (option f), for every match when `findAll` (option g).
+ * After an empty match the next try is anchored and may not be empty; when it fails one byte is
+ * copied, and at the end of the subject PCRE2 is then asked to start past it, which is an error.
+ */
+function substituteAll(
+  re: PcrePattern,
+  target: string,
+  replacement: string,
+  fullTarget: boolean,
+  findAll: boolean,
+): string | null {
+  let output = "";
+  let at = 0;
+  let afterEmpty = false;
+  do {
+    const m = re.match(target, at, afterEmpty ? { anchored: true, notEmpty: true } : {});
+    if (afterEmpty && m === null) {
+      if (at >= target.length) return null;
+      output += target[at];
+      at++;
+      afterEmpty = false;
+      continue;
+    }
+    if (m === null) break;
+    if (fullTarget) output += target.slice(at, m.start);
+    for (let i = 0; i < replacement.length; i++) {
+      const c = replacement.charCodeAt(i);
+      const next = replacement.charCodeAt(i + 1);
+      if (c === 0x5c && next >= 0x30 && next <= 0x39) {
+        const group = next - 0x30;
+        if (group >= m.count) return null;
+        output += m.groups[group] ?? "";
+        i++;
+      } else output += replacement[i];
+    }
+    at = m.end;
+    afterEmpty = m.start === m.end;
+  } while (findAll);
+  return fullTarget ? output + target.slice(at) : output;
 }
 
-/** `regexps(pat, s, subst [, opts])`, `replace(…)`, `replaceall(…)`. */
+/** `regexps(pat, s, subst [, opts])`, `replace(…)` (option f added), `replaceAll(…)` (f and g added). */
 export const substitute: BuiltinFunction = (ev, args, scope, name) => {
   if (args.length !== 3 && args.length !== 4) return ERROR;
   const values = evalArgs(ev, args, scope);
   const undefinedOrError = firstUndefinedOrError(values);
   if (undefinedOrError) return undefinedOrError;
+  let options = regexOptions(values, 3);
+  if (typeof options !== "string") return options;
+  const lower = name.toLowerCase();
+  if (lower === "replace") options += "f";
+  else if (lower === "replaceall") options += "fg";
   const [pat, target, subst] = values as [Value, Value, Value];
   if (pat.kind !== "string" || target.kind !== "string" || subst.kind !== "string") return ERROR;
-  const opts = regexArgs(values, 3);
-  if ("kind" in opts) return opts;
-  const lower = name.toLowerCase();
-  const all = lower === "replaceall" || opts.options.toLowerCase().includes("g");
-  const re = compileRegex(pat.value, opts.options.replace(/g/gi, ""), true);
+  const re = compileRegex(pat.value, regexFlags(options));
   if (re === null) return ERROR;
-  if (lower === "regexps") {
-    // regexps yields only the expansions: the first, or (option g) all of them concatenated.
-    let out = "";
-    for (let m = re.exec(target.value); m !== null; m = re.exec(target.value)) {
-      out += expandTemplate(subst.value, m);
-      if (m[0].length === 0) re.lastIndex++;
-      if (!all) break;
-    }
-    return stringValue(out);
-  }
-  let out = "";
-  let last = 0;
-  for (let m = re.exec(target.value); m !== null; m = re.exec(target.value)) {
-    out += target.value.slice(last, m.index) + expandTemplate(subst.value, m);
-    last = m.index + m[0].length;
-    if (m[0].length === 0) re.lastIndex++;
-    if (!all) break;
-  }
-  return stringValue(out + target.value.slice(last));
+  const out = substituteAll(re, target.value, subst.value, options.includes("f"), options.includes("g"));
+  return out === null ? ERROR : stringValue(out);
 };
 
 /** Splits an HTCondor string list: any delimiter character separates; items are trimmed. */
