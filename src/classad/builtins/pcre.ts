@@ -895,10 +895,7 @@ function writeJs(
 
 /** A PCRE2 pattern ready to match byte strings. */
 export class PcrePattern {
-  #plain: RegExp | undefined;
-  #sticky: RegExp | undefined;
-  #nonEmpty: RegExp | undefined;
-  #nonEmptySticky: RegExp | undefined;
+  readonly #regexes: (RegExp | undefined)[] = [undefined, undefined, undefined, undefined];
 
   private constructor(
     private readonly source: string,
@@ -940,20 +937,19 @@ export class PcrePattern {
 
   /** The first match at or after `from` (exactly at `from` when anchored), or null. */
   match(subject: string, from: number, options: PcreMatchOptions = {}): PcreMatch | null {
-    let re: RegExp;
-    if (options.notEmpty) {
-      re = options.anchored
-        ? (this.#nonEmptySticky ??= new RegExp(this.nonEmptySource, "y"))
-        : (this.#nonEmpty ??= new RegExp(this.nonEmptySource, "g"));
-    } else {
-      re = options.anchored
-        ? (this.#sticky ??= new RegExp(this.source, "y"))
-        : (this.#plain ??= new RegExp(this.source, "g"));
+    const nonEmpty = options.notEmpty ?? false;
+    const anchored = options.anchored ?? false;
+    // Four variants, each built on first use: plain or non-empty, searching or anchored.
+    const slot = (nonEmpty ? 2 : 0) + (anchored ? 1 : 0);
+    let re = this.#regexes[slot];
+    if (re === undefined) {
+      re = new RegExp(nonEmpty ? this.nonEmptySource : this.source, anchored ? "y" : "g");
+      this.#regexes[slot] = re;
     }
     re.lastIndex = from;
     const m = re.exec(subject);
     if (m === null) return null;
-    return this.result(m, options.notEmpty ? this.nonEmptyMap : this.map);
+    return this.result(m, nonEmpty ? this.nonEmptyMap : this.map);
   }
 
   /** Whether the pattern matches anywhere in `subject`. */
