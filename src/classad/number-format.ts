@@ -58,3 +58,16 @@ export function formatRealOld(x: number): string {
   const s = formatGeneral(x, 16, true);
   return /[.Ee]/.test(s) ? s : `${s}.0`;
 }
+
+/**
+ * A double through a C `int` cast, as libclassad converts times: truncation, and INT_MIN for
+ * anything out of range (±Inf and NaN included; what x86-64's conversion gives).
+ */
+export function cInt(x: number): number {
+  return Math.abs(x) < 2 ** 31 ? Math.trunc(x) + 0 : -(2 ** 31); // + 0: no negative zero in a C int
+}
+
+/** A double through a C `time_t` (int64) cast: truncation, INT64_MIN out of range. */
+export function cTimeT(x: number): number {
+  return Math.abs(x) < 2 ** 63 ? Math.trunc(x) + 0 : -(2 ** 63);
+}

@@ -1,4 +1,5 @@
 import type { BinaryOp } from "./ast.js";
+import { cInt } from "./number-format.js";
 import { compareBytesIgnoringCase } from "./strings.js";
 import {
   booleanValue,
@@ -160,14 +161,6 @@ function integerArithmetic(op: "+" | "-" | "*" | "/" | "%", x: bigint, y: bigint
       if (y === -1n) return integerValue(0n);
       return integerValue(x % y);
   }
-}
-
-/**
- * A relTime result through a C `int`, as libclassad keeps relTime seconds: truncation, and
- * INT_MIN for anything out of range (including ±Inf and NaN from a division by zero).
- */
-export function cInt(x: number): number {
-  return Math.abs(x) < 2 ** 31 ? Math.trunc(x) + 0 : -(2 ** 31); // + 0: no negative zero in a C int
 }
 
 function timeArithmetic(op: "+" | "-" | "*" | "/" | "%", a: Value, b: Value): Value {

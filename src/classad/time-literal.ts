@@ -2,7 +2,7 @@
  * Text forms of absTime and relTime, as libclassad reads them in folded literals
  * (`absTime("2004-01-01T00:00:00-06:00")`, `relTime("1d2h3m4.5s")`) and prints them.
  */
-import { formatGeneral } from "./number-format.js";
+import { cInt, formatGeneral } from "./number-format.js";
 
 /** An absolute time: seconds since the epoch and the zone offset in seconds east of UTC. */
 export interface AbsTimeParts {
@@ -159,7 +159,16 @@ function g02(x: number): string {
   return s.length < 2 ? `0${s}` : s;
 }
 
-/** The text libclassad prints inside `relTime("…")`: `[-][d+]hh:mm:ss`, leading zero fields omitted. */
+/** C's `%02d`. */
+function d02(n: number): string {
+  return n >= 0 && n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * The text libclassad prints inside `relTime("…")` (util.cpp relTimeToString):
+ * `[-][d+]hh:mm:ss`, leading zero fields omitted, a fraction printed `%02g`; the whole seconds go
+ * through a C int, so an out-of-range time prints as INT_MIN does (`--24855+-3:-14:-8`).
+ */
 export function formatRelTimeText(seconds: number): string {
   let r = seconds;
   let sign = "";
@@ -168,15 +177,15 @@ export function formatRelTimeText(seconds: number): string {
     r = -r;
   }
   const fraction = r - Math.floor(r);
-  const whole = Math.trunc(r);
+  const whole = cInt(r);
   const days = Math.trunc(whole / 86400);
   const hrs = Math.trunc((whole % 86400) / 3600);
   const mins = Math.trunc((whole % 3600) / 60);
-  const secs = (whole % 60) + fraction;
-  const sec = fraction === 0 ? pad2(Math.trunc(secs)) : g02(secs);
-  if (days) return `${sign}${days}+${pad2(hrs)}:${pad2(mins)}:${sec}`;
-  if (hrs) return `${sign}${pad2(hrs)}:${pad2(mins)}:${sec}`;
-  if (mins) return `${sign}${pad2(mins)}:${sec}`;
+  const secs = ((whole % 3600) % 60) + fraction;
+  const sec = fraction === 0 ? d02(Math.trunc(secs)) : g02(secs);
+  if (days) return `${sign}${days}+${d02(hrs)}:${d02(mins)}:${sec}`;
+  if (hrs) return `${sign}${d02(hrs)}:${d02(mins)}:${sec}`;
+  if (mins) return `${sign}${d02(mins)}:${sec}`;
   return `${sign}${sec}`;
 }
 

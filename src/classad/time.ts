@@ -4,6 +4,9 @@
  * with leading zero fields omitted. (Parsing the literal forms is the parser's job: time-literal.ts.)
  */
 
+import { cTimeT } from "./number-format.js";
+import { formatRelTimeText } from "./time-literal.js";
+
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
@@ -21,28 +24,11 @@ export function formatAbsTime(seconds: number, offset: number): string {
 }
 
 /**
- * Formats a relTime value (seconds) like libclassad: C int arithmetic on the whole seconds, so
- * INT_MIN (an overflowed relTime) prints as `--24855+-3:-14:-8` just as the C++ library does.
+ * A relTime value as text, like libclassad's string conversion: the seconds go through a
+ * `time_t` first (so 1.5 prints as `01`), then relTimeToString.
  */
 export function formatRelTime(seconds: number): string {
-  let out = "";
-  let rest = seconds;
-  if (rest < 0) {
-    out = "-";
-    rest = rest === -(2 ** 31) ? rest : -rest; // -INT_MIN overflows to INT_MIN in C
-  }
-  const whole = Math.trunc(rest);
-  const fraction = Math.abs(rest - whole);
-  const days = Math.trunc(whole / 86400);
-  const hours = Math.trunc((whole % 86400) / 3600);
-  const minutes = Math.trunc((whole % 3600) / 60);
-  const secs = whole % 60;
-  const two = (n: number) => (n >= 0 && n < 10 ? `0${n}` : String(n));
-  if (days !== 0) out += `${days}+`;
-  if (days !== 0 || hours !== 0) out += `${two(hours)}:`;
-  if (days !== 0 || hours !== 0 || minutes !== 0) out += `${two(minutes)}:`;
-  out += fraction > 0 ? String(secs + fraction) : two(secs);
-  return out;
+  return formatRelTimeText(cTimeT(seconds));
 }
 
 /** The local zone offset (seconds east of UTC) at `seconds` since the epoch. */

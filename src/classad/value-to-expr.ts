@@ -1,4 +1,5 @@
 import type { Expr } from "./ast.js";
+import { cTimeT } from "./number-format.js";
 import type { Value } from "./value.js";
 
 /**
@@ -23,7 +24,8 @@ export function exprFromValue(value: Value): Expr {
     case "absTime":
       return { kind: "literal", value: { type: "absTime", seconds: value.seconds, offset: value.offset } };
     case "relTime":
-      return { kind: "literal", value: { type: "relTime", seconds: value.seconds } };
+      // Literal::MakeLiteral takes the seconds through a time_t: 1.5 becomes 1.
+      return { kind: "literal", value: { type: "relTime", seconds: cTimeT(value.seconds) } };
     case "list":
       return { kind: "list", items: value.items };
     case "classad":

@@ -1,3 +1,4 @@
+import { cTimeT } from "../number-format.js";
 import { strtod } from "../strings.js";
 import { bigintFromNumber, ERROR, INT64_MIN, integerValue, realValue, type Value } from "../value.js";
 import { powCorrectlyRounded } from "./exact-pow.js";
@@ -53,7 +54,8 @@ function quantum(v: Value): { int: true; value: bigint } | { int: false; value: 
     const parsed = strtod(v.value);
     return parsed.consumed === 0 ? null : { int: false, value: parsed.value };
   }
-  if (v.kind === "absTime" || v.kind === "relTime") return { int: false, value: v.seconds };
+  if (v.kind === "absTime") return { int: false, value: v.seconds };
+  if (v.kind === "relTime") return { int: false, value: cTimeT(v.seconds) };
   return null;
 }
 

@@ -23,7 +23,7 @@ export const strcat: BuiltinFunction = (ev, args, scope) => {
   return stringValue(out);
 };
 
-/** `join(sep, args…)`, `join(sep, list)`, `join(list)`: undefined items skipped. */
+/** `join(sep, args…)`, `join(sep, list)`, `join(list)`: undefined and empty items skipped. */
 export const join: BuiltinFunction = (ev, args, scope) => {
   if (args.length === 0) return stringValue("");
   const values = evalArgs(ev, args, scope);
@@ -46,14 +46,16 @@ export const join: BuiltinFunction = (ev, args, scope) => {
   // separator has nothing to join (pinned against libclassad).
   if (items.length > 0 && items.every((i) => i.kind === "undefined")) return UNDEFINED;
   if (items.length === 0 && values.length > 1 && first.kind === "undefined") return UNDEFINED;
-  const parts: string[] = [];
+  // libclassad adds the separator only once something has been written: empty items vanish.
+  let out = "";
   for (const item of items) {
     if (item.kind === "undefined") continue;
     const s = stringOf(item);
     if (typeof s !== "string") return s;
-    parts.push(s);
+    if (out !== "") out += sep;
+    out += s;
   }
-  return stringValue(parts.join(sep));
+  return stringValue(out);
 };
 
 /** `toUpper(x)` / `toLower(x)`: ASCII only, with `string()` coercion. */

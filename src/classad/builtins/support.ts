@@ -1,6 +1,7 @@
 import type { Expr } from "../ast.js";
 import type { ClassAd } from "../classad.js";
 import type { Evaluator } from "../evaluate.js";
+import { cTimeT } from "../number-format.js";
 import { formatRealExponent, strtod } from "../strings.js";
 import { formatAbsTime, formatRelTime } from "../time.js";
 import { unparse } from "../unparse.js";
@@ -82,8 +83,10 @@ export function numberFrom(v: Value): { int: boolean; value: number; big?: bigin
       return parsed.consumed === 0 ? null : { int: false, value: parsed.value };
     }
     case "absTime":
-    case "relTime":
       return { int: false, value: v.seconds };
+    case "relTime":
+      // libclassad converts a relTime through a time_t: relTime(1.5) is 1 here.
+      return { int: false, value: cTimeT(v.seconds) };
     default:
       return null;
   }

@@ -1,8 +1,10 @@
 import type { Expr } from "../ast.js";
 import { ClassAd } from "../classad.js";
+import type { Evaluator } from "../evaluate.js";
+import { cInt, cTimeT } from "../number-format.js";
 import { strtod } from "../strings.js";
 import { localOffsetAt } from "../time.js";
-import { bigintFromNumber, ERROR, integerValue, stringValue } from "../value.js";
+import { bigintFromNumber, ERROR, integerValue, stringValue, type Value } from "../value.js";
 import type { BuiltinFunction } from "./support.js";
 
 /** `time()`: seconds since the epoch, an integer. */
@@ -44,15 +46,28 @@ function brokenDown(seconds: number, offset: number) {
   };
 }
 
+/**
+ * A relative time's fields as libclassad's relTimeToClassAd computes them: whole seconds split
+ * through C ints, the fraction kept on the seconds, and a negative time's sign on its first
+ * non-zero field only (so -3661 is -1 h, 1 min, 1 s).
+ */
 function relParts(total: number) {
-  const s = Math.abs(total);
-  const sign = total < 0 ? -1 : 1;
-  return {
-    days: sign * Math.floor(s / 86400),
-    hours: sign * Math.floor((s % 86400) / 3600),
-    minutes: sign * Math.floor((s % 3600) / 60),
-    seconds: sign * (s % 60),
-  };
+  const negative = total < 0;
+  const r = Math.abs(total);
+  let days = cInt(r);
+  let hours = days % 86400;
+  let minutes = hours % 3600;
+  let seconds = (minutes % 60) + (r - Math.floor(r));
+  days = Math.trunc(days / 86400);
+  hours = Math.trunc(hours / 3600);
+  minutes = Math.trunc(minutes / 60);
+  if (negative) {
+    if (days > 0) days = -days;
+    else if (hours > 0) hours = -hours;
+    else if (minutes > 0) minutes = -minutes;
+    else seconds = -seconds;
+  }
+  return { days, hours, minutes, seconds };
 }
 
 /** `getYear(t)`, `getMonth`, …: fields of an absTime, or of a relTime for days…seconds. */
@@ -77,15 +92,16 @@ export const getField: BuiltinFunction = (ev, args, scope, name) => {
     return out === undefined ? ERROR : integerValue(BigInt(out));
   }
   if (v.kind === "relTime") {
-    const p = relParts(v.seconds);
-    const map: Record<string, number> = {
-      getdays: p.days,
-      gethours: p.hours,
-      getminutes: p.minutes,
-      getseconds: p.seconds,
+    // C arithmetic on the whole seconds (a time_t): every field keeps the sign.
+    const secs = BigInt(cTimeT(v.seconds));
+    const map: Record<string, bigint> = {
+      getdays: secs / 86400n,
+      gethours: (secs % 86400n) / 3600n,
+      getminutes: (secs % 3600n) / 60n,
+      getseconds: secs % 60n,
     };
     const out = map[field];
-    return out === undefined ? ERROR : integerValue(BigInt(Math.trunc(out)));
+    return out === undefined ? ERROR : integerValue(out);
   }
   return ERROR;
 };
@@ -96,45 +112,113 @@ const lit = (v: bigint | number | string): Expr => {
   return { kind: "literal", value: { type: "string", value: v } };
 };
 
-/** `splitTime(t)`: an ad with the fields of an absTime (or int seconds) or relTime. */
+/**
+ * libclassad's doSplitTime: an integer or a real (truncated) is an absTime in the local zone, an
+ * absTime and a relTime give their fields, an ad is taken as it is; anything else, null.
+ */
+function splitTimeAd(v: Value): ClassAd | null {
+  let abs: { seconds: number; offset: number } | null = null;
+  if (v.kind === "absTime") abs = v;
+  else if (v.kind === "integer" || v.kind === "real") {
+    const seconds = v.kind === "integer" ? Number(v.value) : cInt(v.value);
+    abs = { seconds, offset: localOffsetAt(seconds) };
+  }
+  if (abs !== null) {
+    const t = brokenDown(abs.seconds, abs.offset);
+    return new ClassAd([
+      { name: "Type", expr: lit("AbsoluteTime") },
+      { name: "Year", expr: lit(BigInt(t.year)) },
+      { name: "Month", expr: lit(BigInt(t.month)) },
+      { name: "Day", expr: lit(BigInt(t.day)) },
+      { name: "Hours", expr: lit(BigInt(t.hours)) },
+      { name: "Minutes", expr: lit(BigInt(t.minutes)) },
+      { name: "Seconds", expr: lit(BigInt(t.seconds)) },
+      { name: "Offset", expr: lit(BigInt(abs.offset)) },
+    ]);
+  }
+  if (v.kind === "relTime") {
+    const p = relParts(v.seconds);
+    return new ClassAd([
+      { name: "Type", expr: lit("RelativeTime") },
+      { name: "Days", expr: lit(BigInt(p.days)) },
+      { name: "Hours", expr: lit(BigInt(p.hours)) },
+      { name: "Minutes", expr: lit(BigInt(p.minutes)) },
+      { name: "Seconds", expr: lit(p.seconds) },
+    ]);
+  }
+  if (v.kind === "classad") return v.ad;
+  return null;
+}
+
+/** `splitTime(t)`: an ad with the fields of an absTime (or epoch seconds) or a relTime. */
 export const splitTime: BuiltinFunction = (ev, args, scope) => {
   const [arg] = args;
   if (args.length !== 1 || arg === undefined) return ERROR;
   const v = ev.evaluateIn(arg, scope);
-  let abs: { seconds: number; offset: number } | null = null;
-  if (v.kind === "absTime") abs = v;
-  else if (v.kind === "integer") abs = { seconds: Number(v.value), offset: localOffsetAt(Number(v.value)) };
-  if (abs !== null) {
-    const t = brokenDown(abs.seconds, abs.offset);
-    return {
-      kind: "classad",
-      ad: new ClassAd([
-        { name: "Type", expr: lit("AbsoluteTime") },
-        { name: "Year", expr: lit(BigInt(t.year)) },
-        { name: "Month", expr: lit(BigInt(t.month)) },
-        { name: "Day", expr: lit(BigInt(t.day)) },
-        { name: "Hours", expr: lit(BigInt(t.hours)) },
-        { name: "Minutes", expr: lit(BigInt(t.minutes)) },
-        { name: "Seconds", expr: lit(BigInt(t.seconds)) },
-        { name: "Offset", expr: lit(BigInt(abs.offset)) },
-      ]),
-    };
-  }
-  if (v.kind === "relTime" || v.kind === "real") {
-    const p = relParts(v.kind === "relTime" ? v.seconds : v.value);
-    return {
-      kind: "classad",
-      ad: new ClassAd([
-        { name: "Type", expr: lit("RelativeTime") },
-        { name: "Days", expr: lit(BigInt(p.days)) },
-        { name: "Hours", expr: lit(BigInt(p.hours)) },
-        { name: "Minutes", expr: lit(BigInt(p.minutes)) },
-        { name: "Seconds", expr: lit(p.seconds) },
-      ]),
-    };
-  }
-  return v.kind === "undefined" || v.kind === "error" ? v : ERROR;
+  if (v.kind === "undefined") return v;
+  // An ad is not split again (formatTime takes one; splitTime does not).
+  const ad = v.kind === "classad" ? null : splitTimeAd(v);
+  return ad === null ? ERROR : { kind: "classad", ad };
 };
+
+/** `struct tm` as libclassad's formatTime fills it (fields may be out of range; nothing normalises them). */
+interface TmFields {
+  readonly year: number;
+  /** 1-based, as in the split ad. */
+  readonly month: number;
+  readonly day: number;
+  readonly hours: number;
+  readonly minutes: number;
+  readonly seconds: number;
+  readonly weekday: number;
+  readonly yearDay: number;
+}
+
+/** libclassad's fixed_from_gregorian (util.cpp): a day count, with C integer division. */
+function fixedFromGregorian(year: number, month: number, day: number): number {
+  const leap = year % 4 === 0 && year % 400 !== 100 && year % 400 !== 200 && year % 400 !== 300;
+  const adjustment = month <= 2 ? 0 : leap ? -1 : -2;
+  const y = year - 1;
+  return (
+    365 * y +
+    Math.trunc(y / 4) -
+    Math.trunc(y / 100) +
+    Math.trunc(y / 400) +
+    Math.trunc((367 * month - 362) / 12) +
+    adjustment +
+    day
+  );
+}
+
+/** The fields formatTime reads from a split ad: integers only (anything else counts as absent). */
+function tmFromSplitAd(ev: Evaluator, ad: ClassAd): TmFields {
+  const field = (name: string, absent: number): number => {
+    const v = ev.evaluateAttribute(ad, name);
+    return v.kind === "integer" ? Number(BigInt.asIntN(32, v.value)) : absent;
+  };
+  const year = field("Year", 1900);
+  const month = field("Month", 1);
+  const day = field("Day", 0);
+  const fixed = fixedFromGregorian(year, month, day);
+  return {
+    year,
+    month,
+    day,
+    hours: field("Hours", 0),
+    minutes: field("Minutes", 0),
+    seconds: field("Seconds", 0),
+    weekday: fixed % 7,
+    yearDay: fixed - fixedFromGregorian(year, 1, 1),
+  };
+}
+
+/** The local zone's standard-time abbreviation (C's `tzname[0]`, what glibc prints for %Z here). */
+function localZoneName(): string {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(
+    new Date(Date.UTC(2001, 0, 1)),
+  );
+  return parts.find((part) => part.type === "timeZoneName")?.value ?? "UTC";
+}
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = [
@@ -153,24 +237,26 @@ const MONTHS = [
 ];
 const p2 = (n: number) => String(n).padStart(2, "0");
 
-/** A C-locale `strftime` for the conversions HTCondor users write. */
-export function strftime(format: string, seconds: number, offset: number): string {
-  const t = brokenDown(seconds, offset);
-  const zone =
-    offset === 0
-      ? "UTC"
-      : `${offset < 0 ? "-" : "+"}${p2(Math.floor(Math.abs(offset) / 3600))}${p2(Math.floor((Math.abs(offset) % 3600) / 60))}`;
+/**
+ * glibc's `strftime` in the C locale over the fields libclassad fills in: %z is always +0000
+ * (libclassad leaves tm_gmtoff zero), %Z the local zone's name, %s what mktime makes of the fields.
+ */
+export function strftime(format: string, t: TmFields): string {
+  const name = (names: readonly string[], index: number, length?: number) => {
+    const full = names[index];
+    return full === undefined ? "?" : full.slice(0, length);
+  };
   const conv = (c: string): string | null => {
     switch (c) {
       case "a":
-        return (DAYS[t.weekday] ?? "").slice(0, 3);
+        return name(DAYS, t.weekday, 3);
       case "A":
-        return DAYS[t.weekday] ?? "";
+        return name(DAYS, t.weekday);
       case "b":
       case "h":
-        return (MONTHS[t.month - 1] ?? "").slice(0, 3);
+        return name(MONTHS, t.month - 1, 3);
       case "B":
-        return MONTHS[t.month - 1] ?? "";
+        return name(MONTHS, t.month - 1);
       case "c":
         return `${conv("a")} ${conv("b")} ${conv("e")} ${conv("T")} ${t.year}`;
       case "C":
@@ -199,8 +285,10 @@ export function strftime(format: string, seconds: number, offset: number): strin
         return t.hours < 12 ? "AM" : "PM";
       case "R":
         return `${p2(t.hours)}:${p2(t.minutes)}`;
-      case "s":
-        return String(seconds);
+      case "s": {
+        const utc = Date.UTC(t.year, t.month - 1, t.day, t.hours, t.minutes, t.seconds) / 1000;
+        return String(utc - localOffsetAt(utc));
+      }
       case "S":
         return p2(t.seconds);
       case "t":
@@ -220,9 +308,9 @@ export function strftime(format: string, seconds: number, offset: number): strin
       case "Y":
         return String(t.year);
       case "z":
-        return `${offset < 0 ? "-" : "+"}${p2(Math.floor(Math.abs(offset) / 3600))}${p2(Math.floor((Math.abs(offset) % 3600) / 60))}`;
+        return "+0000";
       case "Z":
-        return zone;
+        return localZoneName();
       case "%":
         return "%";
       default:
@@ -243,21 +331,24 @@ export function strftime(format: string, seconds: number, offset: number): strin
   return out;
 }
 
-/** `formatTime([t] [, fmt])`: strftime of an absTime (or epoch seconds), default `%c`. */
+/**
+ * `formatTime([t] [, fmt])`, as libclassad: no argument formats the local time now with %c; a
+ * relTime is an error; anything else goes through splitTime and its integer fields, unchecked
+ * (a record may say February 30), with the weekday and day of the year computed from them.
+ */
 export const formatTime: BuiltinFunction = (ev, args, scope) => {
   if (args.length > 2) return ERROR;
   const [first, second] = args;
-  let seconds = Math.floor(ev.now());
-  let offset = localOffsetAt(seconds);
-  if (first !== undefined) {
+  let tm: TmFields;
+  if (first === undefined) {
+    const now = Math.floor(ev.now());
+    const t = brokenDown(now, localOffsetAt(now));
+    tm = { ...t, yearDay: t.yearDay };
+  } else {
     const v = ev.evaluateIn(first, scope);
-    if (v.kind === "absTime") {
-      seconds = v.seconds;
-      offset = v.offset;
-    } else if (v.kind === "integer") {
-      seconds = Number(v.value);
-      offset = localOffsetAt(seconds);
-    } else return ERROR;
+    const ad = v.kind === "relTime" ? null : splitTimeAd(v);
+    if (ad === null) return ERROR;
+    tm = tmFromSplitAd(ev, ad);
   }
   let format = "%c";
   if (second !== undefined) {
@@ -265,7 +356,7 @@ export const formatTime: BuiltinFunction = (ev, args, scope) => {
     if (f.kind !== "string") return ERROR;
     format = f.value;
   }
-  return stringValue(strftime(format, seconds, offset));
+  return stringValue(strftime(format, tm));
 };
 
 /** `interval(secs)`: `[-][days+]h:mm:ss`, dropping leading zero fields. */

@@ -1,4 +1,4 @@
-import { cInt } from "../operators.js";
+import { cInt, cTimeT } from "../number-format.js";
 import { asciiLower, strtod } from "../strings.js";
 import { localOffsetAt } from "../time.js";
 import {
@@ -85,8 +85,9 @@ export const convertReal = one((v) => {
       return realValue(parsed.value);
     }
     case "absTime":
-    case "relTime":
       return realValue(v.seconds);
+    case "relTime":
+      return realValue(cTimeT(v.seconds)); // through a time_t, as libclassad converts it
     default:
       return ERROR;
   }
@@ -110,7 +111,7 @@ export const convertBool = one((v) => {
     case "real":
       return booleanValue(v.value !== 0);
     case "relTime":
-      return booleanValue(v.seconds !== 0);
+      return booleanValue(cTimeT(v.seconds) !== 0);
     case "string": {
       const s = asciiLower(v.value);
       if (s === "true") return TRUE;
@@ -147,11 +148,14 @@ export const convertAbsTime: BuiltinFunction = (ev, args, scope) => {
       return v;
     case "integer":
     case "real": {
-      const seconds = Math.trunc(v.kind === "integer" ? Number(v.value) : v.value);
+      // Through a C int, as libclassad reads the seconds (an int64 keeps its low 32 bits).
+      const seconds = v.kind === "integer" ? Number(BigInt.asIntN(32, v.value)) : cInt(v.value);
       return { kind: "absTime", seconds, offset: offset ?? localOffsetAt(seconds) };
     }
-    case "relTime":
-      return { kind: "absTime", seconds: Math.trunc(v.seconds), offset: offset ?? localOffsetAt(v.seconds) };
+    case "relTime": {
+      const seconds = cTimeT(v.seconds);
+      return { kind: "absTime", seconds, offset: offset ?? localOffsetAt(seconds) };
+    }
     case "absTime":
       return v; // an explicit offset does not re-zone an absTime
     case "string":
@@ -173,12 +177,14 @@ export const convertRelTime: BuiltinFunction = (ev, args, scope) => {
     case "error":
     case "relTime":
       return v;
-    // libclassad stores the seconds through a C int: int64 keeps its low 32 bits, an
-    // out-of-range real becomes INT_MIN.
+    // An integer goes through a C int (int64 keeps its low 32 bits); a real keeps its fraction
+    // (libclassad's relative times are doubles); an absTime gives its epoch seconds.
     case "integer":
       return { kind: "relTime", seconds: Number(BigInt.asIntN(32, v.value)) };
     case "real":
-      return { kind: "relTime", seconds: cInt(v.value) };
+      return { kind: "relTime", seconds: v.value };
+    case "absTime":
+      return { kind: "relTime", seconds: v.seconds };
     case "string": {
       // libclassad quirk: only a string literal argument is converted (folded at parse time);
       // a computed string gives relTime 0.
