@@ -23,6 +23,9 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          // ClassAd times print in the local zone; the parity tables are pinned (as HTCondor's
+          // own reference runs) with TZ=UTC, and the oracle subprocess inherits it.
+          env: { TZ: "UTC" },
           include: selection?.filter((path) => !isE2e(path)) ?? ["test/**/*.test.ts"],
           exclude: ["test/e2e/**", "test/conformance/**", "node_modules/**", "dist/**"],
         },
