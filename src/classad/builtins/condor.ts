@@ -1,6 +1,6 @@
 import type { Expr } from "../ast.js";
 import { isTrueEquivalent } from "../operators.js";
-import { asciiLower, compareBytesIgnoringCase, strtod } from "../strings.js";
+import { asciiLower, compareBytes, compareBytesIgnoringCase, strtod } from "../strings.js";
 import {
   bigintFromNumber,
   booleanValue,
@@ -8,6 +8,7 @@ import {
   integerValue,
   realValue,
   stringValue,
+  TRUE,
   UNDEFINED,
   type Value,
 } from "../value.js";
@@ -100,7 +101,12 @@ export const stringListMember: BuiltinFunction = (ev, args, scope, name) => {
     items.some((candidate) =>
       ignoreCase ? compareBytesIgnoringCase(candidate, item) === 0 : candidate === item,
     );
-  if (lower.endsWith("subsetmatch")) return booleanValue(splitStringList(x, delims).every(has));
+  if (lower.endsWith("subsetmatch")) {
+    // The empty string is a subset of anything; a non-empty one needs at least one item.
+    if (x === "") return TRUE;
+    const subset = splitStringList(x, delims);
+    return booleanValue(subset.length > 0 && subset.every(has));
+  }
   return booleanValue(has(x));
 };
 
@@ -279,48 +285,88 @@ export const argsToList: BuiltinFunction = (ev, args, scope) => {
   return { kind: "list", items: parsed.map(stringLiteral), scope: null, built: true };
 };
 
-function envEntriesV1(text: string): [string, string][] {
-  return text
-    .split(";")
-    .filter((e) => e !== "")
-    .map((e) => {
-      const eq = e.indexOf("=");
-      return eq < 0 ? [e, ""] : [e.slice(0, eq), e.slice(eq + 1)];
-    });
+/** An environment entry: a name and its value, or null for a `$$(…)` macro kept verbatim. */
+type EnvEntry = readonly [string, string | null];
+
+/** Env::SetEnvWithErrorMessage: `name=value`, or a `$$(…)` macro without `=`; null when malformed. */
+function envEntry(text: string): EnvEntry | null {
+  const eq = text.indexOf("=");
+  if (eq < 0) return text.includes("$$") ? [text, null] : null;
+  return eq === 0 ? null : [text.slice(0, eq), text.slice(eq + 1)];
 }
 
-function envEntriesV2(text: string): [string, string][] | null {
+/** The characters a V1 environment may start with to name its own delimiter (env.cpp). */
+const V1_DELIMITERS = "!#$%&*+,-/:;<>?@^`|~\x1F";
+
+/**
+ * Env::MergeFromV1AutoDelim: `;`-separated entries (or the delimiter the text starts with),
+ * newlines separate too, leading white space of an entry is dropped, empty entries skipped.
+ */
+function envEntriesV1(text: string): EnvEntry[] | null {
+  let delimiter = ";";
+  let at = 0;
+  const first = text[0];
+  if (first === delimiter) at = 1;
+  else if (first !== undefined && V1_DELIMITERS.includes(first)) {
+    delimiter = first;
+    at = 1;
+  }
+  const entries: EnvEntry[] = [];
+  while (at < text.length) {
+    while (at < text.length && " \t\n\r".includes(text[at] as string)) at++;
+    let end = at;
+    while (end < text.length && text[end] !== "\n" && text[end] !== delimiter) end++;
+    const raw = text.slice(at, end);
+    at = end + 1;
+    if (raw === "") continue;
+    const entry = envEntry(raw);
+    if (entry === null) return null;
+    entries.push(entry);
+  }
+  return entries;
+}
+
+/** Env::MergeFromV2Raw: V2 arguments, each an entry (an empty one is malformed). */
+function envEntriesV2(text: string): EnvEntry[] | null {
   const args = parseArgsV2(text);
   if (args === null) return null;
-  return args.map((e) => {
-    const eq = e.indexOf("=");
-    return eq < 0 ? [e, ""] : [e.slice(0, eq), e.slice(eq + 1)];
-  });
+  const entries: EnvEntry[] = [];
+  for (const arg of args) {
+    const entry = arg === "" ? null : envEntry(arg);
+    if (entry === null) return null;
+    entries.push(entry);
+  }
+  return entries;
 }
 
-function envV2Text(entries: [string, string][]): string {
-  return entries.map(([k, v]) => quoteArgV2(`${k}=${v}`)).join(" ");
+/** An environment as HTCondor's Env holds it (a std::map: names in byte order, later wins), in V2 form. */
+function envV2Text(table: ReadonlyMap<string, string | null>): string {
+  return [...table.entries()]
+    .sort(([a], [b]) => compareBytes(a, b))
+    .map(([name, value]) => quoteArgV2(value === null ? name : `${name}=${value}`))
+    .join(" ");
 }
 
-/** `envV1ToV2(s)`: `A=1;B=2` → `A=1 B=2`. */
+/** `envV1ToV2(s)`: `A=1;B=2` → `A=1 B=2`; undefined stays undefined, malformed text is an error. */
 export const envV1ToV2: BuiltinFunction = (ev, args, scope) => {
   const [arg] = args;
   if (args.length !== 1 || arg === undefined) return ERROR;
   const v = ev.evaluateIn(arg, scope);
   if (v.kind === "undefined") return UNDEFINED;
   if (v.kind !== "string") return ERROR;
-  return stringValue(envV2Text(envEntriesV1(v.value)));
+  const entries = envEntriesV1(v.value);
+  return entries === null ? ERROR : stringValue(envV2Text(new Map(entries)));
 };
 
-/** `mergeEnvironment(env…)`: V2 environments merged left to right (later names win). */
+/** `mergeEnvironment(env…)`: V2 environments merged left to right (later names win; undefined skipped). */
 export const mergeEnvironment: BuiltinFunction = (ev, args, scope) => {
-  const merged = new Map<string, string>();
+  const merged = new Map<string, string | null>();
   for (const v of evalArgs(ev, args, scope)) {
     if (v.kind === "undefined") continue;
     if (v.kind !== "string") return ERROR;
     const entries = envEntriesV2(v.value);
     if (entries === null) return ERROR;
-    for (const [k, val] of entries) merged.set(k, val);
+    for (const [name, value] of entries) merged.set(name, value);
   }
-  return stringValue(envV2Text([...merged.entries()]));
+  return stringValue(envV2Text(merged));
 };

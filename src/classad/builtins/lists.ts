@@ -139,7 +139,7 @@ export const listCompare: BuiltinFunction = (ev, args, scope, name) => {
   if (op.kind !== "string" || !COMPARE_OPS.has(op.value)) return ERROR;
   if (list.kind === "undefined") return UNDEFINED;
   if (list.kind !== "list") return ERROR;
-  if (target.kind === "error") return ERROR;
+  // The value itself is not checked: an error value makes a comparison error, if there is one.
   const all = name.toLowerCase() === "allcompare";
   for (const item of listItems(ev, list)) {
     let r: Value;
@@ -148,10 +148,11 @@ export const listCompare: BuiltinFunction = (ev, args, scope, name) => {
       const same = identical(item, target);
       r = same.kind === "boolean" ? booleanValue(!same.value) : same;
     } else r = compare(op.value as "<", item, target);
-    if (r.kind === "error") return ERROR;
-    const yes = r.kind === "boolean" && r.value;
-    if (all && !yes) return FALSE;
-    if (!all && yes) return TRUE;
+    // An undefined comparison ends both walks with false (libclassad's listCompare).
+    if (r.kind === "undefined") return FALSE;
+    if (r.kind !== "boolean") return ERROR;
+    if (all && !r.value) return FALSE;
+    if (!all && r.value) return TRUE;
   }
   return all ? TRUE : FALSE;
 };

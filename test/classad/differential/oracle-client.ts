@@ -36,10 +36,21 @@ export class ClassAdOracle {
     this.lines = createInterface({ input: this.child.stdout });
     this.lines.on("line", (line) => this.waiting.shift()?.(line));
     this.child.stderr.on("data", () => {});
+    this.child.stdin.on("error", () => {}); // a dead oracle is reported by the exit handler
+    // If libclassad dies (it can crash on some inputs), fail what is pending instead of hanging.
+    this.child.on("exit", (code, signal) => {
+      const answer = `ORACLE_DIED (${signal ?? `exit ${code}`}) after earlier answers`;
+      for (const resolve of this.waiting.splice(0)) resolve(answer);
+      this.dead = answer;
+    });
   }
+
+  /** Set when the oracle process has ended: every later answer is this text. */
+  private dead: string | null = null;
 
   /** Sends requests (one per element) and resolves with the answers in order. */
   request(requests: readonly string[]): Promise<string[]> {
+    if (this.dead !== null) return Promise.resolve(requests.map(() => this.dead as string));
     const answers = requests.map(
       (_, i) =>
         new Promise<string>((resolve) => {
