@@ -109,7 +109,17 @@ function binaryOpText(op: string, old: boolean): string {
   return ` ${op} `;
 }
 
-function write(e: Expr, old: boolean, out: string[]): void {
+/**
+ * How to print: the old syntax or the new, and, for `unparse()`, libclassad's PrettyPrint layout
+ * of lists and records (each on its own lines, indented by the current level).
+ */
+interface Style {
+  readonly old: boolean;
+  readonly pretty: { level: number } | null;
+}
+
+function write(e: Expr, style: Style, out: string[]): void {
+  const old = style.old;
   switch (e.kind) {
     case "literal":
       out.push(literalText(e.value, old));
@@ -119,74 +129,133 @@ function write(e: Expr, old: boolean, out: string[]): void {
       out.push(formatName(e.name, old));
       return;
     case "select":
-      write(e.base, old, out);
+      write(e.base, style, out);
       out.push(".", e.name);
       return;
     case "subscript":
-      write(e.base, old, out);
+      write(e.base, style, out);
       out.push("[");
-      write(e.index, old, out);
+      write(e.index, style, out);
       out.push("]");
       return;
     case "unary":
       out.push(` ${e.op}`);
-      write(e.operand, old, out);
+      write(e.operand, style, out);
       return;
     case "binary":
-      write(e.left, old, out);
+      write(e.left, style, out);
       out.push(binaryOpText(e.op, old));
-      write(e.right, old, out);
+      write(e.right, style, out);
       return;
     case "ternary":
-      write(e.cond, old, out);
+      write(e.cond, style, out);
       out.push(" ? ");
-      write(e.ifTrue, old, out);
+      write(e.ifTrue, style, out);
       out.push(" : ");
-      write(e.ifFalse, old, out);
+      write(e.ifFalse, style, out);
       return;
     case "paren":
       out.push("(");
-      write(e.inner, old, out);
+      write(e.inner, style, out);
       out.push(")");
       return;
     case "call":
       out.push(e.name, "(");
       e.args.forEach((a, i) => {
         if (i > 0) out.push(",");
-        write(a, old, out);
+        write(a, style, out);
       });
       out.push(")");
       return;
     case "list":
+      if (style.pretty !== null) {
+        writePrettyList(e.items, style, style.pretty, out);
+        return;
+      }
       out.push("{ ");
       e.items.forEach((a, i) => {
         if (i > 0) out.push(",");
-        write(a, old, out);
+        write(a, style, out);
       });
       out.push(" }");
       return;
     case "record":
+      if (style.pretty !== null) {
+        writePrettyRecord(e.attributes, style, style.pretty, out);
+        return;
+      }
       out.push("[ ");
       sortedAttributes(e.attributes).forEach((a, i) => {
         if (i > 0) out.push("; ");
         out.push(formatName(a.name, old), " = ");
-        write(a.expr, old, out);
+        write(a.expr, style, out);
       });
       out.push(" ]");
       return;
   }
 }
 
+/** PrettyPrint's list: `{` on a new line indented 3 more, items 3 further, `,` between. */
+function writePrettyList(
+  items: readonly Expr[],
+  style: Style,
+  pretty: { level: number },
+  out: string[],
+): void {
+  pretty.level += 3;
+  out.push(`\n${" ".repeat(pretty.level)}{`);
+  pretty.level += 3;
+  items.forEach((item, i) => {
+    out.push(`\n${" ".repeat(pretty.level)}`);
+    write(item, style, out);
+    if (i + 1 < items.length) out.push(",");
+  });
+  pretty.level -= 3;
+  out.push(`\n${" ".repeat(pretty.level)}}`);
+  pretty.level -= 3;
+}
+
+/** PrettyPrint's record: `[` on a new line indented 4 more, attributes 4 further, `; ` between. */
+function writePrettyRecord(
+  attributes: readonly Attribute[],
+  style: Style,
+  pretty: { level: number },
+  out: string[],
+): void {
+  pretty.level += 4;
+  out.push(`\n${" ".repeat(pretty.level)}[`);
+  pretty.level += 4;
+  const sorted = sortedAttributes(attributes);
+  sorted.forEach((a, i) => {
+    out.push(`\n${" ".repeat(pretty.level)}`, formatName(a.name, style.old), " = ");
+    write(a.expr, style, out);
+    if (i + 1 < sorted.length) out.push("; ");
+  });
+  pretty.level -= 4;
+  out.push(`\n${" ".repeat(pretty.level)}]`);
+  pretty.level -= 4;
+}
+
 /** Prints an expression in the new ClassAd syntax, exactly as libclassad's unparser does. */
 export function unparse(expr: Expr): string {
   const out: string[] = [];
-  write(expr, false, out);
+  write(expr, { old: false, pretty: null }, out);
   return out.join("");
 }
 
 /** Prints an expression in the old syntax (the value side of a `condor_q -long` line). */
 export function unparseOld(expr: Expr): string {
   const out: string[] = [];
-  write(expr, true, out);
+  write(expr, { old: true, pretty: null }, out);
+  return out.join("");
+}
+
+/**
+ * Prints an expression as the `unparse()` builtin does (libclassad's PrettyPrint): new syntax,
+ * with every list and record laid out over indented lines.
+ */
+export function unparsePretty(expr: Expr): string {
+  const out: string[] = [];
+  write(expr, { old: false, pretty: { level: 0 } }, out);
   return out.join("");
 }

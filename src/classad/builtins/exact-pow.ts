@@ -71,6 +71,11 @@ function midpoint(a: number, b: number): { num: bigint; shift: bigint } {
 
 /** `x ** y`, correctly rounded where the exact check applies, else `Math.pow`. */
 export function powCorrectlyRounded(x: number, y: number): number {
+  if (x < 0 && Number.isInteger(y)) {
+    // A negative base with an integer exponent: the magnitude, correctly rounded, and the sign.
+    const magnitude = powCorrectlyRounded(-x, y);
+    return Math.abs(y) % 2 === 1 ? -magnitude : magnitude;
+  }
   const r = x ** y;
   if (!(x > 0) || !Number.isFinite(x) || !Number.isFinite(r) || r === 0 || !Number.isFinite(y)) return r;
   let k = 0;

@@ -4,7 +4,7 @@ import type { ClassAd } from "../classad.js";
 import { truthiness } from "../operators.js";
 import { parseExpression } from "../parse.js";
 import { compareBytesIgnoringCase } from "../strings.js";
-import { unparse as unparseExpr } from "../unparse.js";
+import { unparsePretty } from "../unparse.js";
 import { booleanValue, ERROR, stringValue, UNDEFINED } from "../value.js";
 import { compileRegex } from "./strings.js";
 import { type BuiltinFunction, stringOf } from "./support.js";
@@ -36,10 +36,13 @@ export const evalString: BuiltinFunction = (ev, args, scope) => {
 /** `unparse(attr)`: the unevaluated text of the referenced attribute ("" when absent). */
 export const unparse: BuiltinFunction = (ev, args, scope) => {
   const [arg] = args;
+  // libclassad's attribute reference covers `x.y` too; it looks the reference's text up as a
+  // name, which a selection never is, so that prints "".
+  if (args.length === 1 && arg?.kind === "select") return stringValue("");
   if (args.length !== 1 || arg === undefined || arg.kind !== "attr") return ERROR;
   const found = arg.absolute ? null : ev.lookupInScope(scope, arg.name);
   if (found === null || !("expr" in found)) return stringValue("");
-  return stringValue(unparseExpr(found.expr));
+  return stringValue(unparsePretty(found.expr));
 };
 
 /** `debug(x)`: evaluates to x (libclassad also logs the evaluation). */
@@ -131,11 +134,12 @@ function externalReferences(
  */
 export const unresolved: BuiltinFunction = (ev, args, scope) => {
   const [arg, patternArg] = args;
-  if (args.length < 1 || args.length > 2 || arg === undefined || arg.kind !== "attr") return ERROR;
-  const found = ev.lookupInScope(scope, arg.name);
-  if (found === null || !("expr" in found)) return UNDEFINED;
+  if (args.length < 1 || args.length > 2 || arg === undefined) return ERROR;
+  if (arg.kind !== "attr" && arg.kind !== "select") return ERROR;
+  const target = dereference(ev, arg, scope);
+  if (target === null) return UNDEFINED;
   const out = new Map<string, string>();
-  externalReferences(ev, found.expr, found.scope, new Set([found.expr]), out);
+  if (target !== "values") externalReferences(ev, target.expr, target.scope, new Set([target.expr]), out);
   const names = [...out.values()].sort((a, b) => compareBytesIgnoringCase(a, b));
   if (patternArg === undefined) return stringValue(names.join(","));
   const pattern = ev.evaluateIn(patternArg, scope);
@@ -150,6 +154,28 @@ export const unresolved: BuiltinFunction = (ev, args, scope) => {
   // PCRE2_NOTEMPTY: a pattern that can only match empty text matches no name.
   return booleanValue(names.some((n) => re.match(n, 0, { notEmpty: true }) !== null));
 };
+
+/**
+ * What an attribute reference points at, as libclassad's AttributeReference::Deref finds it:
+ * `name` in scope; for `base.name` the base is evaluated first — an ad is searched for the name,
+ * a list becomes a list of values (which refer to nothing), anything else finds nothing.
+ */
+function dereference(
+  ev: Parameters<BuiltinFunction>[0],
+  ref: Extract<Expr, { kind: "attr" | "select" }>,
+  scope: ClassAd | null,
+): { readonly expr: Expr; readonly scope: ClassAd | null } | "values" | null {
+  if (ref.kind === "attr") {
+    const found = ev.lookupInScope(scope, ref.name);
+    return found !== null && "expr" in found ? found : null;
+  }
+  const base = ev.evaluateIn(ref.base, scope);
+  if (base.kind === "list") return "values";
+  if (base.kind !== "classad") return null;
+  const found = ev.lookupInScope(base.ad, ref.name);
+  // The references are then resolved from the caller's ad, as libclassad does.
+  return found !== null && "expr" in found ? { expr: found.expr, scope } : null;
+}
 
 /** Home directories from the password database (/etc/passwd), read once. */
 let passwdHomes: Map<string, string> | null = null;

@@ -150,6 +150,8 @@ export const convertAbsTime: BuiltinFunction = (ev, args, scope) => {
     case "real": {
       // Through a C int, as libclassad reads the seconds (an int64 keeps its low 32 bits).
       const seconds = v.kind === "integer" ? Number(BigInt.asIntN(32, v.value)) : cInt(v.value);
+      // libclassad takes an integer's offset of -1 for "no offset" and fails the evaluation.
+      if (v.kind === "integer" && offset === -1) return ERROR;
       return { kind: "absTime", seconds, offset: offset ?? localOffsetAt(seconds) };
     }
     case "relTime": {

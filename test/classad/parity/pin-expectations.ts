@@ -21,9 +21,15 @@ const cases = readParityCases().filter((c) =>
 );
 const answers = new Map<string, string>();
 for (const c of cases) {
-  const [answer] = await oracle
-    .request([`S\t${c.my ?? "[ ]"}`, `T\t${c.target ?? ""}`, `E\t${c.expression}`])
-    .then((a) => a.slice(2));
+  const [scope, target, answer] = await oracle.request([
+    `S\t${c.my ?? "[ ]"}`,
+    `T\t${c.target ?? ""}`,
+    `E\t${c.expression}`,
+  ]);
+  // A MY or TARGET ad libclassad cannot parse would pin answers from the wrong context.
+  if (scope !== "ok" || target !== "ok") {
+    throw new Error(`${c.file}:${c.line}: libclassad refused the MY/TARGET ad (${scope}, ${target})`);
+  }
   answers.set(`${c.file}:${c.line}`, answer ?? "");
 }
 oracle.close();
