@@ -197,7 +197,8 @@ for (const [c, type] of [
   punctuation[c] = type;
 }
 
-class Lexer implements Lexing {
+/** The lexer: all at once ({@link tokenize}) or a batch at a time ({@link Lexer.advance}). */
+export class Lexer implements Lexing {
   readonly tokens: Token[] = [];
   readonly errors: LexError[] = [];
   problem: LexProblem | null = null;
@@ -235,33 +236,47 @@ class Lexer implements Lexing {
     return last !== undefined && valueEnders.has(last.tokenTypeIdx);
   }
 
+  /** Start of the current run of characters no token starts with (-1: none). */
+  private unlexable = -1;
+
+  /** Lexes the whole text. */
   run(): this {
+    this.advance(Number.POSITIVE_INFINITY);
+    return this;
+  }
+
+  /**
+   * Lexes on until `tokens` holds `count` tokens or the text ends; returns whether text remains.
+   * A parser may drop tokens it has consumed (set them to undefined) between calls; the lexer
+   * only looks back at the last token.
+   */
+  advance(count: number): boolean {
     const text = this.text;
     const n = text.length;
-    let unlexable = -1; // start of a run of characters no token starts with
-    while (this.pos < n) {
+    while (this.pos < n && this.tokens.length < count) {
       const start = this.pos;
       const c = text.charCodeAt(start);
       if (isSpace(c)) {
-        if (unlexable >= 0) {
-          this.errors.push({ offset: unlexable, length: start - unlexable });
-          unlexable = -1;
-        }
+        this.endUnlexable(start);
         this.pos++;
         continue;
       }
       if (!this.token(c, start)) {
-        if (unlexable < 0) unlexable = start;
+        if (this.unlexable < 0) this.unlexable = start;
         this.pos = start + 1;
         continue;
       }
-      if (unlexable >= 0) {
-        this.errors.push({ offset: unlexable, length: start - unlexable });
-        unlexable = -1;
-      }
+      this.endUnlexable(start);
     }
-    if (unlexable >= 0) this.errors.push({ offset: unlexable, length: n - unlexable });
-    return this;
+    if (this.pos < n) return true;
+    this.endUnlexable(n);
+    return false;
+  }
+
+  private endUnlexable(at: number): void {
+    if (this.unlexable < 0) return;
+    this.errors.push({ offset: this.unlexable, length: at - this.unlexable });
+    this.unlexable = -1;
   }
 
   /** Recognizes one token (or skips one comment) at `start`; false when nothing starts there. */

@@ -21,10 +21,10 @@
  * parse — its options and what its errors expected — is a {@link ParseRun} made by
  * {@link ClassAdParser.begin}, never state shared between parses.
  */
-import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider } from "chevrotain";
+import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken } from "chevrotain";
 import type { Attribute, BinaryOp, Expr, LiteralExpr, RecordExpr, UnaryOp } from "../src/classad/ast.js";
 import { parseAbsTimeText, parseRelTimeText } from "../src/classad/time-literal.js";
-import type { Token } from "./lexer.js";
+import { type Lexer, Token } from "./lexer.js";
 import type { InternedName } from "./names.js";
 import * as T from "./tokens.js";
 
@@ -89,9 +89,9 @@ for (const type of [T.Identifier, T.QuotedIdentifier]) nameTypes[type.tokenTypeI
  * literal or name only an operator, `?`, `.`, `[`, `?:` or (for a name) `(` can extend an
  * expression; the retyped tokens keep their categories, so other rules still accept them.
  */
-export function markLoneOperands(tokens: readonly Token[]): void {
+export function markLoneOperands(tokens: readonly Token[], from = 0, to = tokens.length): void {
   const n = tokens.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const token = tokens[i] as Token;
     const next = i + 1 < n ? (tokens[i + 1] as Token).tokenTypeIdx : EOF_INDEX;
     if (endsExpression[next] !== 1) continue;
@@ -480,4 +480,81 @@ function foldTimeLiteral(name: string, args: readonly Expr[]): LiteralExpr | nul
     return t === null ? INVALID_TIME : { kind: "literal", value: { type: "relTime", seconds: t } };
   }
   return null;
+}
+
+/** Tokens the lexer runs ahead of a {@link StreamingClassAdParser}. */
+const STREAM_BATCH = 4096;
+
+/** Chevrotain's token-vector state (its LexerAdapter), which a lazy lexer may drive. */
+interface TokenVectorState {
+  tokVector: (Token | undefined)[];
+  tokVectorLength: number;
+  currIdx: number;
+}
+
+/** What LA answers past the last token. */
+const END_OF_INPUT = new Token(EOF, "", Number.NaN, Number.NaN, null, null);
+
+/**
+ * The grammar over a lexer that runs a batch ahead of the parser and drops the tokens the parser
+ * has consumed. For long texts only: an ANNEX_JOBS snapshot holds millions of tokens, and lexed
+ * all at once they all stay alive until the parse ends, so the garbage collector copies every
+ * one of them into the old generation; streamed, they die young. (Chevrotain's LexerAdapter is
+ * meant to be overridden this way for lazy lexers.)
+ */
+export class StreamingClassAdParser extends ClassAdParser {
+  private lexer: Lexer | null = null;
+  private more = false;
+  /** Tokens before this index have had their lone-operand check. */
+  private marked = 0;
+  /** Tokens before this index have been dropped. */
+  private dropped = 0;
+
+  private get state(): TokenVectorState {
+    return this as unknown as TokenVectorState;
+  }
+
+  /** Sets the lexer and options of the next parse. */
+  beginStreaming(lexer: Lexer, options: GrammarOptions): ParseRun {
+    const run = this.begin(lexer.tokens, options);
+    this.lexer = lexer;
+    this.more = true;
+    this.marked = 0;
+    this.dropped = 0;
+    return run;
+  }
+
+  /** Lexes on to at least `index` (and a batch beyond), first dropping consumed tokens. */
+  private fill(index: number): void {
+    const lexer = this.lexer as Lexer;
+    const tokens = lexer.tokens as (Token | undefined)[];
+    const state = this.state;
+    // Keep LA(0), the last consumed token: error messages name it.
+    for (; this.dropped < state.currIdx; this.dropped++) tokens[this.dropped] = undefined;
+    this.more = lexer.advance(index + STREAM_BATCH);
+    // A token's lone-operand check needs the token after it (or the end).
+    const upTo = this.more ? lexer.tokens.length - 1 : lexer.tokens.length;
+    markLoneOperands(lexer.tokens, this.marked, upTo);
+    this.marked = upTo;
+    state.tokVectorLength = lexer.tokens.length;
+  }
+
+  private tokenAt(index: number): IToken {
+    const state = this.state;
+    if (index >= state.tokVectorLength && this.more) this.fill(index);
+    if (index < 0 || index >= state.tokVectorLength) return END_OF_INPUT;
+    return state.tokVector[index] ?? END_OF_INPUT;
+  }
+
+  /** Chevrotain's bounds-free lookahead, here bounded and lexing on demand. */
+  override LA_FAST(howMuch: number): IToken {
+    return this.tokenAt(this.state.currIdx + howMuch);
+  }
+
+  protected override LA(howMuch: number): IToken {
+    return this.tokenAt(this.state.currIdx + howMuch);
+  }
+
+  /** No end-of-input sentinels (chevrotain pads the vector with them): {@link tokenAt} knows the end. */
+  onBeforeParse(): void {}
 }

@@ -6,8 +6,14 @@
  * was expected.
  */
 import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
-import { type Lexing, tokenize } from "../../grammar/lexer.js";
-import { ClassAdParser, markLoneOperands, type RecordParts } from "../../grammar/parser.js";
+import { Lexer, type Lexing, tokenize } from "../../grammar/lexer.js";
+import {
+  ClassAdParser,
+  markLoneOperands,
+  type ParseRun,
+  type RecordParts,
+  StreamingClassAdParser,
+} from "../../grammar/parser.js";
 import { lineColumnAt } from "../../grammar/scan.js";
 import type { Expr, RecordExpr } from "./ast.js";
 import { ClassAd } from "./classad.js";
@@ -53,30 +59,47 @@ function unique(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
-const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual }) {
-    grammar.run.expected = [labelOf(expected)];
-    return `unexpected ${describe(actual)}; expected ${grammar.run.expected[0]}`;
-  },
-  buildNotAllInputParsedMessage({ firstRedundant }) {
-    grammar.run.expected = ["end of input"];
-    return `unexpected ${describe(firstRedundant)} after a complete expression; expected end of input`;
-  },
-  buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
-    let expected = unique(expectedPathsPerAlt.flat().map((path) => labelOf(path[0] ?? EOF)));
-    // The `;` argument separator is gated on old semantics: do not offer it when it is off.
-    if (!grammar.run.oldSemantics) expected = expected.filter((e) => e !== "';'" || expected.length === 1);
-    grammar.run.expected = expected;
-    return `unexpected ${describe(actual[0])}; expected ${expected.join(", ")}`;
-  },
-  buildEarlyExitMessage({ expectedIterationPaths, actual }) {
-    grammar.run.expected = unique(expectedIterationPaths.map((path) => labelOf(path[0] ?? EOF)));
-    return `unexpected ${describe(actual[0])}; expected ${grammar.run.expected.join(", ")}`;
-  },
-};
+/** Chevrotain's error messages, recording what was expected in the parse in progress. */
+function messagesFor(current: () => ParseRun): IParserErrorMessageProvider {
+  return {
+    buildMismatchTokenMessage({ expected, actual }) {
+      current().expected = [labelOf(expected)];
+      return `unexpected ${describe(actual)}; expected ${current().expected[0]}`;
+    },
+    buildNotAllInputParsedMessage({ firstRedundant }) {
+      current().expected = ["end of input"];
+      return `unexpected ${describe(firstRedundant)} after a complete expression; expected end of input`;
+    },
+    buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
+      let expected = unique(expectedPathsPerAlt.flat().map((path) => labelOf(path[0] ?? EOF)));
+      // The `;` argument separator is gated on old semantics: do not offer it when it is off.
+      if (!current().oldSemantics) expected = expected.filter((e) => e !== "';'" || expected.length === 1);
+      current().expected = expected;
+      return `unexpected ${describe(actual[0])}; expected ${expected.join(", ")}`;
+    },
+    buildEarlyExitMessage({ expectedIterationPaths, actual }) {
+      current().expected = unique(expectedIterationPaths.map((path) => labelOf(path[0] ?? EOF)));
+      return `unexpected ${describe(actual[0])}; expected ${current().expected.join(", ")}`;
+    },
+  };
+}
 
-/** The one grammar instance, reused by every parse. */
-const grammar = new ClassAdParser(messages);
+/** The grammar instance for ordinary texts, reused by every parse. */
+const grammar: ClassAdParser = new ClassAdParser(messagesFor(() => grammar.run));
+
+/** From this length on, the lexer streams into the parser ({@link StreamingClassAdParser}). */
+const STREAM_FROM = 256 * 1024;
+
+/** The streaming grammar instance, built on the first long text (a cache, not parse state). */
+let streamingGrammar: StreamingClassAdParser | null = null;
+
+function streaming(): StreamingClassAdParser {
+  if (streamingGrammar === null) {
+    const parser: StreamingClassAdParser = new StreamingClassAdParser(messagesFor(() => parser.run));
+    streamingGrammar = parser;
+  }
+  return streamingGrammar;
+}
 
 function offendingSlice(text: string, offset: number, length: number): string {
   const s = text.slice(offset, offset + Math.max(length, 0));
@@ -144,25 +167,35 @@ interface Candidate {
 
 /** Lexes and parses `text` from `entry`; returns the value or the leftmost error. */
 function run<E extends Entry>(text: string, entry: E, options: ParseOptions): ParseResult<EntryResult[E]> {
-  const lexing = tokenize(text, options);
-  markLoneOperands(lexing.tokens);
-  const parse = grammar.begin(lexing.tokens, {
-    oldSemantics: options.oldSemantics ?? false,
-    offsets: options.offsets ?? false,
-  });
-  const candidates: Candidate[] = [];
-  const lexical = lexicalError(text, lexing);
-  if (lexical !== null) candidates.push(lexical);
+  const settings = { oldSemantics: options.oldSemantics ?? false, offsets: options.offsets ?? false };
+  let lexing: Lexing;
+  let parser: ClassAdParser;
+  let parse: ParseRun;
+  if (text.length >= STREAM_FROM) {
+    const lexer = new Lexer(text, options);
+    parser = streaming();
+    parse = (parser as StreamingClassAdParser).beginStreaming(lexer, settings);
+    lexing = lexer;
+  } else {
+    lexing = tokenize(text, options);
+    markLoneOperands(lexing.tokens);
+    parser = grammar;
+    parse = grammar.begin(lexing.tokens, settings);
+  }
   let value: EntryResult[E];
   try {
-    value = grammar[entry]() as EntryResult[E];
+    value = parser[entry]() as EntryResult[E];
   } catch (e) {
     // Deep nesting exhausts the stack inside the recursive descent: report, don't crash.
     if (!(e instanceof RangeError)) throw e;
-    grammar.input = [];
-    return { ok: false, error: lexical?.error() ?? tooDeep(text) };
+    parser.input = [];
+    return { ok: false, error: lexicalError(text, lexing)?.error() ?? tooDeep(text) };
   }
-  const parseError = grammar.errors[0];
+  const candidates: Candidate[] = [];
+  // After the parse: a streaming lexer has then read as far as the parser got.
+  const lexical = lexicalError(text, lexing);
+  if (lexical !== null) candidates.push(lexical);
+  const parseError = parser.errors[0];
   if (parseError !== undefined) {
     const tok = parseError.token;
     const offset = tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? text.length : tok.startOffset;

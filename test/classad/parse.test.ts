@@ -72,3 +72,57 @@ describe("ClassAd parse APIs", () => {
     if (!r.ok) expect(r.error.expected).toEqual(["','"]);
   });
 });
+
+describe("long texts (the lexer streams into the parser)", () => {
+  // Past 256 KiB the lexer runs a batch ahead of the parser and consumed tokens are dropped;
+  // the results must be those of the ordinary path, piece by piece.
+  const jobs = Array.from(
+    { length: 4000 },
+    (_, i) =>
+      `[ ClusterId = ${i}; Owner = "u${i % 7}"; Requirements = (TARGET.Memory >= ${i}) && isUndefined(x) || -${i} < 2; L = { 1, -2.5, "s", [ q = true ] }; T = relTime("1d2h"); N = 'odd name' ]`,
+  );
+  const text = `[ Jobs = { ${jobs.join(",\n")} }; SnapshotTime = 1767225600; DryRun = false ]`;
+
+  it("parses to the same trees as the pieces parsed one by one", () => {
+    expect(text.length).toBeGreaterThan(256 * 1024);
+    const whole = parseClassAd(text);
+    if (!whole.ok) throw whole.error;
+    const list = whole.value.get("Jobs");
+    expect(list?.kind).toBe("list");
+    const items = list?.kind === "list" ? list.items : [];
+    expect(items).toHaveLength(jobs.length);
+    items.forEach((item, i) => {
+      const alone = parseRecord(jobs[i] as string);
+      if (!alone.ok) throw alone.error;
+      expect(unparse(item)).toBe(unparse(alone.value));
+    });
+    expect(
+      unparse(whole.value.get("SnapshotTime") ?? { kind: "literal", value: { type: "undefined" } }),
+    ).toBe("1767225600");
+  });
+
+  it("reports errors at the same line and column, early, late and lexical", () => {
+    const lines = text.split("\n");
+    const lastLine = lines.length;
+    const broken = (line: number, make: (l: string) => string) =>
+      lines.map((l, i) => (i === line - 1 ? make(l) : l)).join("\n");
+    const early = parseClassAd(broken(2, (l) => l.replace("Owner =", "Owner ==")));
+    const earlyColumn = (lines[1] as string).indexOf("Owner =") + "Owner ".length + 1;
+    expect(early.ok ? null : [early.error.line, early.error.column, early.error.offendingText]).toEqual([
+      2,
+      earlyColumn,
+      "==",
+    ]);
+    const late = parseClassAd(`${text.slice(0, -1)}`);
+    // The same error as a short text that ends the same way (the ordinary, non-streaming path).
+    const short = parseClassAd(`[ Jobs = { ${jobs[0]} }; SnapshotTime = 1767225600; DryRun = false `);
+    expect(short.ok).toBe(false);
+    expect(late.ok ? null : [late.error.line, late.error.reason]).toEqual([
+      lastLine,
+      short.ok ? "" : short.error.reason,
+    ]);
+    const lexical = parseClassAd(broken(3000, (l) => l.replace("N = 'odd", "N = `odd")));
+    const backtick = (lines[2999] as string).indexOf("N = 'odd") + "N = ".length + 1;
+    expect(lexical.ok ? null : [lexical.error.line, lexical.error.column]).toEqual([3000, backtick]);
+  });
+});

@@ -212,6 +212,12 @@ export function groupJobsByAnnex(
   const verdicts: ShapeVerdict[] = [];
   let ignoredJobs = 0;
   let jobCount = 0;
+  // Canonical forms by request text: a snapshot repeats a few requests over many jobs.
+  const canonicals = new Map<string, string>();
+  const remember = (text: string, canonical: string): string => {
+    canonicals.set(text, canonical);
+    return canonical;
+  };
   jobs.forEach((input, index) => {
     const { ad: job, count, jobIds: given } = asSnapshotJob(input);
     jobCount += count;
@@ -229,6 +235,7 @@ export function groupJobsByAnnex(
       validation = resolve(found.ad);
       validations.set(text, validation);
     }
+    const canonical = canonicals.get(text);
     if (!validation.ok) {
       const error = validation.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join("; ");
       const list = invalid.get(found.name) ?? { sample: [], count: 0 };
@@ -257,7 +264,7 @@ export function groupJobsByAnnex(
       ad: job,
       state,
       request: validation.request,
-      canonical: canonicalRequest(validation.request),
+      canonical: canonical ?? remember(text, canonicalRequest(validation.request)),
     });
     entries.set(found.name, list);
   });
@@ -292,10 +299,14 @@ export function groupJobsByAnnex(
     const conflicting = new IdSample();
     let conflict: string | undefined;
     const differences = new Set<string>();
+    const described = new Set<string>();
     for (const entry of list) {
       if (referenceCanonical === undefined || entry.canonical === referenceCanonical) continue;
       conflicting.add(entry.jobIds, entry.count);
-      if (differences.size < 5) differences.add(describeConflict(referenceCanonical, entry.canonical));
+      if (differences.size < 5 && !described.has(entry.canonical)) {
+        described.add(entry.canonical);
+        differences.add(describeConflict(referenceCanonical, entry.canonical));
+      }
     }
     if (conflicting.count > 0) {
       conflict = `${conflicting.count} job(s) carry a request for "${name}" that differs from the ${referenceSource === "existing" ? "existing annex's" : "majority's"}: ${[...differences].join("; ")}`;
