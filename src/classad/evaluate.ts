@@ -59,7 +59,8 @@ export class Evaluator {
   private readonly clock: () => number;
   private depth = 0;
   private root: ClassAd | null = null;
-  private readonly active = new Set<Expr>();
+  /** The attribute expressions being evaluated: a stack (chains are short; a scan beats a Set). */
+  private readonly active: Expr[] = [];
   /** Parents that are not lexical: the match context ad of each matched ad. */
   private readonly contextParents = new Map<ClassAd, ClassAd>();
   /** Old semantics: where an unscoped name missing from an ad is looked up next. */
@@ -94,7 +95,7 @@ export class Evaluator {
       return this.evaluateIn(expr, scope);
     } catch (cause) {
       if (cause instanceof RangeError) {
-        this.active.clear();
+        this.active.length = 0;
         return ERROR;
       }
       throw cause;
@@ -360,10 +361,10 @@ export class Evaluator {
     if (found === null) return UNDEFINED;
     if ("value" in found) return found.value;
     const { expr, scope } = found;
-    if (this.active.has(expr)) return this.circular;
-    this.active.add(expr);
+    if (this.active.includes(expr)) return this.circular;
+    this.active.push(expr);
     const value = this.evaluateIn(expr, scope);
-    this.active.delete(expr);
+    this.active.pop();
     return value;
   }
 
