@@ -129,6 +129,19 @@ export interface ParseRun extends GrammarOptions {
   actionError: ActionError | null;
 }
 
+/** Tokens the lexer runs ahead of a streaming parse. */
+const STREAM_BATCH = 4096;
+
+/** Chevrotain's token-vector state (its LexerAdapter), which a lazy lexer may drive. */
+interface TokenVectorState {
+  tokVector: (Token | undefined)[];
+  tokVectorLength: number;
+  currIdx: number;
+}
+
+/** What the lookahead answers past the last token. */
+const END_OF_INPUT = new Token(EOF, "", Number.NaN, Number.NaN, null, null);
+
 /** A parsed record: its attributes by case-insensitive key (in order), and where it starts. */
 export interface RecordParts {
   readonly byKey: Map<string, Attribute>;
@@ -151,6 +164,7 @@ export class ClassAdParser extends EmbeddedActionsParser {
   /** Sets the tokens and options of the next parse. */
   begin(tokens: Token[], options: GrammarOptions): ParseRun {
     this.input = tokens;
+    this.stream = null;
     this.run = {
       oldSemantics: options.oldSemantics,
       offsets: options.offsets,
@@ -159,6 +173,70 @@ export class ClassAdParser extends EmbeddedActionsParser {
     };
     return this.run;
   }
+
+  /**
+   * Sets a lexer and the options of the next parse, for long texts: the lexer runs a batch ahead
+   * of the parser and the parser drops the tokens it has consumed. Lexed all at once, the millions
+   * of tokens of an ANNEX_JOBS snapshot all stay alive until the parse ends, so the garbage
+   * collector copies every one of them into the old generation; streamed, they die young.
+   * (Chevrotain's LexerAdapter is meant to be overridden this way for lazy lexers; it is done in
+   * this one class, so the parser's hot lookahead calls stay monomorphic.)
+   */
+  beginStreaming(lexer: Lexer, options: GrammarOptions): ParseRun {
+    const run = this.begin(lexer.tokens, options);
+    this.stream = { lexer, more: true, marked: 0, dropped: 0 };
+    return run;
+  }
+
+  /** The lexer of a streaming parse (null: every token is in the vector). */
+  private stream: { lexer: Lexer; more: boolean; marked: number; dropped: number } | null = null;
+
+  private get vector(): TokenVectorState {
+    return this as unknown as TokenVectorState;
+  }
+
+  /** Lexes on to at least `index` (and a batch beyond), first dropping consumed tokens. */
+  private fill(index: number): void {
+    const stream = this.stream as NonNullable<typeof this.stream>;
+    const tokens = stream.lexer.tokens as (Token | undefined)[];
+    const vector = this.vector;
+    // Keep LA(0), the last consumed token: error messages name it.
+    for (; stream.dropped < vector.currIdx; stream.dropped++) tokens[stream.dropped] = undefined;
+    stream.more = stream.lexer.advance(index + STREAM_BATCH);
+    // A token's lone-operand check needs the token after it (or the end).
+    const upTo = stream.more ? tokens.length - 1 : tokens.length;
+    markLoneOperands(stream.lexer.tokens, stream.marked, upTo);
+    stream.marked = upTo;
+    vector.tokVectorLength = tokens.length;
+  }
+
+  /** The token at `index` when it is past the vector: lexed on demand, else the end. */
+  private beyond(index: number): IToken {
+    const vector = this.vector;
+    if (index >= 0 && this.stream?.more) {
+      this.fill(index);
+      if (index < vector.tokVectorLength) return vector.tokVector[index] ?? END_OF_INPUT;
+    }
+    return END_OF_INPUT;
+  }
+
+  /** Chevrotain's lookahead, bounded here (no end-of-input sentinels) and lexing on demand. */
+  override LA_FAST(howMuch: number): IToken {
+    const vector = this.vector;
+    const index = vector.currIdx + howMuch;
+    if (index < vector.tokVectorLength) return vector.tokVector[index] as IToken;
+    return this.beyond(index);
+  }
+
+  protected override LA(howMuch: number): IToken {
+    const vector = this.vector;
+    const index = vector.currIdx + howMuch;
+    if (index >= 0 && index < vector.tokVectorLength) return vector.tokVector[index] ?? END_OF_INPUT;
+    return this.beyond(index);
+  }
+
+  /** No end-of-input sentinels (chevrotain pads the vector with them): the lookahead knows the end. */
+  onBeforeParse(): void {}
 
   private at<N extends Expr>(node: N, offset: number): N {
     if (this.run.offsets) (node as Locatable).offset = offset;
@@ -480,81 +558,4 @@ function foldTimeLiteral(name: string, args: readonly Expr[]): LiteralExpr | nul
     return t === null ? INVALID_TIME : { kind: "literal", value: { type: "relTime", seconds: t } };
   }
   return null;
-}
-
-/** Tokens the lexer runs ahead of a {@link StreamingClassAdParser}. */
-const STREAM_BATCH = 4096;
-
-/** Chevrotain's token-vector state (its LexerAdapter), which a lazy lexer may drive. */
-interface TokenVectorState {
-  tokVector: (Token | undefined)[];
-  tokVectorLength: number;
-  currIdx: number;
-}
-
-/** What LA answers past the last token. */
-const END_OF_INPUT = new Token(EOF, "", Number.NaN, Number.NaN, null, null);
-
-/**
- * The grammar over a lexer that runs a batch ahead of the parser and drops the tokens the parser
- * has consumed. For long texts only: an ANNEX_JOBS snapshot holds millions of tokens, and lexed
- * all at once they all stay alive until the parse ends, so the garbage collector copies every
- * one of them into the old generation; streamed, they die young. (Chevrotain's LexerAdapter is
- * meant to be overridden this way for lazy lexers.)
- */
-export class StreamingClassAdParser extends ClassAdParser {
-  private lexer: Lexer | null = null;
-  private more = false;
-  /** Tokens before this index have had their lone-operand check. */
-  private marked = 0;
-  /** Tokens before this index have been dropped. */
-  private dropped = 0;
-
-  private get state(): TokenVectorState {
-    return this as unknown as TokenVectorState;
-  }
-
-  /** Sets the lexer and options of the next parse. */
-  beginStreaming(lexer: Lexer, options: GrammarOptions): ParseRun {
-    const run = this.begin(lexer.tokens, options);
-    this.lexer = lexer;
-    this.more = true;
-    this.marked = 0;
-    this.dropped = 0;
-    return run;
-  }
-
-  /** Lexes on to at least `index` (and a batch beyond), first dropping consumed tokens. */
-  private fill(index: number): void {
-    const lexer = this.lexer as Lexer;
-    const tokens = lexer.tokens as (Token | undefined)[];
-    const state = this.state;
-    // Keep LA(0), the last consumed token: error messages name it.
-    for (; this.dropped < state.currIdx; this.dropped++) tokens[this.dropped] = undefined;
-    this.more = lexer.advance(index + STREAM_BATCH);
-    // A token's lone-operand check needs the token after it (or the end).
-    const upTo = this.more ? lexer.tokens.length - 1 : lexer.tokens.length;
-    markLoneOperands(lexer.tokens, this.marked, upTo);
-    this.marked = upTo;
-    state.tokVectorLength = lexer.tokens.length;
-  }
-
-  private tokenAt(index: number): IToken {
-    const state = this.state;
-    if (index >= state.tokVectorLength && this.more) this.fill(index);
-    if (index < 0 || index >= state.tokVectorLength) return END_OF_INPUT;
-    return state.tokVector[index] ?? END_OF_INPUT;
-  }
-
-  /** Chevrotain's bounds-free lookahead, here bounded and lexing on demand. */
-  override LA_FAST(howMuch: number): IToken {
-    return this.tokenAt(this.state.currIdx + howMuch);
-  }
-
-  protected override LA(howMuch: number): IToken {
-    return this.tokenAt(this.state.currIdx + howMuch);
-  }
-
-  /** No end-of-input sentinels (chevrotain pads the vector with them): {@link tokenAt} knows the end. */
-  onBeforeParse(): void {}
 }

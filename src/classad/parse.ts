@@ -7,13 +7,7 @@
  */
 import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import { Lexer, type Lexing, tokenize } from "../../grammar/lexer.js";
-import {
-  ClassAdParser,
-  markLoneOperands,
-  type ParseRun,
-  type RecordParts,
-  StreamingClassAdParser,
-} from "../../grammar/parser.js";
+import { ClassAdParser, markLoneOperands, type ParseRun, type RecordParts } from "../../grammar/parser.js";
 import { lineColumnAt } from "../../grammar/scan.js";
 import type { Expr, RecordExpr } from "./ast.js";
 import { ClassAd } from "./classad.js";
@@ -87,19 +81,8 @@ function messagesFor(current: () => ParseRun): IParserErrorMessageProvider {
 /** The grammar instance for ordinary texts, reused by every parse. */
 const grammar: ClassAdParser = new ClassAdParser(messagesFor(() => grammar.run));
 
-/** From this length on, the lexer streams into the parser ({@link StreamingClassAdParser}). */
+/** From this length on, the lexer streams into the parser ({@link ClassAdParser.beginStreaming}). */
 const STREAM_FROM = 256 * 1024;
-
-/** The streaming grammar instance, built on the first long text (a cache, not parse state). */
-let streamingGrammar: StreamingClassAdParser | null = null;
-
-function streaming(): StreamingClassAdParser {
-  if (streamingGrammar === null) {
-    const parser: StreamingClassAdParser = new StreamingClassAdParser(messagesFor(() => parser.run));
-    streamingGrammar = parser;
-  }
-  return streamingGrammar;
-}
 
 function offendingSlice(text: string, offset: number, length: number): string {
   const s = text.slice(offset, offset + Math.max(length, 0));
@@ -169,17 +152,15 @@ interface Candidate {
 function run<E extends Entry>(text: string, entry: E, options: ParseOptions): ParseResult<EntryResult[E]> {
   const settings = { oldSemantics: options.oldSemantics ?? false, offsets: options.offsets ?? false };
   let lexing: Lexing;
-  let parser: ClassAdParser;
   let parse: ParseRun;
+  const parser = grammar;
   if (text.length >= STREAM_FROM) {
     const lexer = new Lexer(text, options);
-    parser = streaming();
-    parse = (parser as StreamingClassAdParser).beginStreaming(lexer, settings);
+    parse = grammar.beginStreaming(lexer, settings);
     lexing = lexer;
   } else {
     lexing = tokenize(text, options);
     markLoneOperands(lexing.tokens);
-    parser = grammar;
     parse = grammar.begin(lexing.tokens, settings);
   }
   let value: EntryResult[E];
