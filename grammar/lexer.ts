@@ -16,7 +16,7 @@
  * name, so the parser never re-reads text. All state lives in the {@link Lexing} of one run.
  */
 import type { IToken, TokenType } from "chevrotain";
-import type { LiteralExpr } from "../src/classad/ast.js";
+import { type LiteralExpr, SHARED_LITERALS } from "../src/classad/ast.js";
 import { attributeKey } from "../src/classad/classad.js";
 import { type InternedName, internName, nextHash } from "./names.js";
 import { decodeEscapes, type LexProblem, type LexRun, reportProblem, scanStringOld } from "./scan.js";
@@ -80,22 +80,13 @@ export interface Lexing extends LexRun {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-const TRUE: LiteralExpr = Object.freeze({
-  kind: "literal",
-  value: Object.freeze({ type: "boolean", value: true }),
-});
-const FALSE: LiteralExpr = Object.freeze({
-  kind: "literal",
-  value: Object.freeze({ type: "boolean", value: false }),
-});
-const UNDEFINED: LiteralExpr = Object.freeze({
-  kind: "literal",
-  value: Object.freeze({ type: "undefined" }),
-});
-const ERROR: LiteralExpr = Object.freeze({ kind: "literal", value: Object.freeze({ type: "error" }) });
-const SMALL_INTEGERS: readonly LiteralExpr[] = Array.from({ length: 64 }, (_, i) =>
-  Object.freeze({ kind: "literal", value: Object.freeze({ type: "integer", value: BigInt(i) }) }),
-);
+const {
+  true: TRUE,
+  false: FALSE,
+  undefined: UNDEFINED,
+  error: ERROR,
+  smallIntegers: SMALL_INTEGERS,
+} = SHARED_LITERALS;
 
 /** Token types after which a `-` is subtraction, not the sign of a number (libclassad's list). */
 const valueEnders = new Set<number>(

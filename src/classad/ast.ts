@@ -178,3 +178,26 @@ export function textFromBytes(bytes: string): string {
   if (!NON_ASCII.test(bytes)) return bytes;
   return Buffer.from(bytes, "latin1").toString("utf8");
 }
+
+/**
+ * Shared, frozen literal nodes for the commonest constants. ASTs are immutable, so every parse
+ * may hand out the same node (the lexer and the long-form reader do).
+ */
+export const SHARED_LITERALS = {
+  true: Object.freeze({ kind: "literal", value: Object.freeze({ type: "boolean", value: true }) }),
+  false: Object.freeze({ kind: "literal", value: Object.freeze({ type: "boolean", value: false }) }),
+  undefined: Object.freeze({ kind: "literal", value: Object.freeze({ type: "undefined" }) }),
+  error: Object.freeze({ kind: "literal", value: Object.freeze({ type: "error" }) }),
+  /** The integers 0–63. */
+  smallIntegers: Object.freeze(
+    Array.from({ length: 64 }, (_, i) =>
+      Object.freeze({ kind: "literal", value: Object.freeze({ type: "integer", value: BigInt(i) }) }),
+    ),
+  ),
+} as const satisfies {
+  readonly true: LiteralExpr;
+  readonly false: LiteralExpr;
+  readonly undefined: LiteralExpr;
+  readonly error: LiteralExpr;
+  readonly smallIntegers: readonly LiteralExpr[];
+};

@@ -8,7 +8,7 @@
  * so a queue dump of any size is never held in memory (let alone twice).
  */
 import type { Readable } from "node:stream";
-import type { Attribute, Expr, RecordExpr } from "./ast.js";
+import { type Attribute, type Expr, type RecordExpr, SHARED_LITERALS } from "./ast.js";
 import { attributeKey, ClassAd } from "./classad.js";
 import { ClassAdSyntaxError, type ParseResult } from "./errors.js";
 import { parseExpression } from "./parse.js";
@@ -27,19 +27,12 @@ export interface OldFormatOptions {
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
-// Shared nodes for the commonest constants (ASTs are immutable).
-const TRUE_EXPR: Expr = Object.freeze({
-  kind: "literal",
-  value: Object.freeze({ type: "boolean", value: true }),
-});
-const FALSE_EXPR: Expr = Object.freeze({
-  kind: "literal",
-  value: Object.freeze({ type: "boolean", value: false }),
-});
-const UNDEFINED_EXPR: Expr = Object.freeze({ kind: "literal", value: Object.freeze({ type: "undefined" }) });
-const SMALL_INTEGERS: readonly Expr[] = Array.from({ length: 10 }, (_, i) =>
-  Object.freeze({ kind: "literal", value: Object.freeze({ type: "integer", value: BigInt(i) }) }),
-);
+const {
+  true: TRUE_EXPR,
+  false: FALSE_EXPR,
+  undefined: UNDEFINED_EXPR,
+  smallIntegers: SMALL_INTEGERS,
+} = SHARED_LITERALS;
 
 const SIMPLE_REAL = /^-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][+-]?[0-9]+)?$/;
 

@@ -6,22 +6,10 @@
  *   node scripts/run-ts.mjs test/annex/heartbeat-calls.bench.ts
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { AnnexOperations } from "../../src/annex/index.js";
 import { ApiCallCounter, AwsClients } from "../../src/aws/index.js";
+import { freePort } from "../support/free-port.js";
 import { TEST_DEFAULTS } from "./support.js";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startMoto(): Promise<{ endpoint: string; process: ChildProcess }> {
   const port = await freePort();

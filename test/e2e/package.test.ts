@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensurePythonEnv, repoRoot } from "../../src/emulator/python-env.js";
+import { runProgram } from "../support/condor-annex-bin.js";
 
 /**
  * The package a site installs: `npm pack` of this checkout, installed with
@@ -11,33 +11,12 @@ import { ensurePythonEnv, repoRoot } from "../../src/emulator/python-env.js";
  * then used from another directory, without the sources or any development dependency.
  */
 
-function run(
+/** A command of the walk-through, killed after five minutes unless told otherwise. */
+const run = (
   command: string,
   args: readonly string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, [...args], {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? "");
-  });
-}
+) => runProgram(command, args, { timeoutMs: 300_000, ...options });
 
 const work = mkdtempSync(join(tmpdir(), "annex-package-"));
 const prefix = join(work, "prefix");

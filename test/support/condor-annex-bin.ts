@@ -13,15 +13,18 @@ export interface BinRun {
   readonly stderr: string;
 }
 
-/** Runs condor-annex with `args` in the repository (stdin an empty pipe: not a terminal). */
-export function runCondorAnnex(args: readonly string[], env: NodeJS.ProcessEnv): Promise<BinRun> {
+/** Runs `command` to completion and collects its output (killed after `timeoutMs`, when given). */
+export function runProgram(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
+): Promise<BinRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CONDOR_ANNEX_BIN, ...args], {
-      cwd: repoRoot,
-      env,
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    child.stdin.end();
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -30,6 +33,19 @@ export function runCondorAnnex(args: readonly string[], env: NodeJS.ProcessEnv):
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
     });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? "");
   });
+}
+
+/** Runs condor-annex with `args` in the repository (stdin an empty pipe: not a terminal). */
+export function runCondorAnnex(args: readonly string[], env: NodeJS.ProcessEnv): Promise<BinRun> {
+  return runProgram(process.execPath, [CONDOR_ANNEX_BIN, ...args], { cwd: repoRoot, env });
 }

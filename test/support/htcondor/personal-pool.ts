@@ -17,9 +17,9 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync } from "node:fs";
 import { chown, mkdir, readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { shellQuote } from "../../../templates/bootstrap.js";
+import { freePort } from "../free-port.js";
 import { type DebianRoot, ensureDebianRoot } from "./debian-root.js";
 import {
   ROOT_PATH,
@@ -33,19 +33,6 @@ import {
 
 /** Where pools keep their state, inside the root. */
 export const POOLS_DIR = "/var/lib/condor-annex-testbed/pools";
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; it is released before use). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Options of {@link startPool}. */
 export interface PoolOptions {
