@@ -13,7 +13,7 @@ import {
   type Value,
 } from "../value.js";
 import { exprFromValue } from "../value-to-expr.js";
-import { compileRegex, regexFlags, splitStringList } from "./strings.js";
+import { compileRegex, matchingBuiltin, regexFlags, splitStringList } from "./strings.js";
 import { type BuiltinFunction, evalArgs, listItems } from "./support.js";
 
 /**
@@ -115,7 +115,7 @@ export const stringListMember: BuiltinFunction = (ev, args, scope, name) => {
  * every argument must be a string (undefined included: error); option letters in either case;
  * an empty list gives undefined.
  */
-export const stringListRegexpMember: BuiltinFunction = (ev, args, scope) => {
+export const stringListRegexpMember: BuiltinFunction = matchingBuiltin((ev, args, scope) => {
   if (args.length < 2 || args.length > 4) return ERROR;
   const values = evalArgs(ev, args, scope);
   const texts: string[] = [];
@@ -129,7 +129,7 @@ export const stringListRegexpMember: BuiltinFunction = (ev, args, scope) => {
   const items = splitStringList(list, delims);
   if (items.length === 0) return UNDEFINED;
   return booleanValue(items.some((item) => re.test(item)));
-};
+});
 
 const stringLiteral = (value: string): Expr => ({ kind: "literal", value: { type: "string", value } });
 

@@ -6,7 +6,7 @@ import { parseExpression } from "../parse.js";
 import { compareBytesIgnoringCase } from "../strings.js";
 import { unparsePretty } from "../unparse.js";
 import { booleanValue, ERROR, stringValue, UNDEFINED } from "../value.js";
-import { compileRegex } from "./strings.js";
+import { compileRegex, matchingBuiltin } from "./strings.js";
 import { type BuiltinFunction, stringOf } from "./support.js";
 
 /** `ifThenElse(c, a, b)`: lazy, with the ternary's rules for the condition. */
@@ -132,7 +132,7 @@ function externalReferences(
  * attribute depends on (following its internal references) that resolve nowhere; with a regex,
  * whether any of them matches it.
  */
-export const unresolved: BuiltinFunction = (ev, args, scope) => {
+export const unresolved: BuiltinFunction = matchingBuiltin((ev, args, scope) => {
   const [arg, patternArg] = args;
   if (args.length < 1 || args.length > 2 || arg === undefined) return ERROR;
   if (arg.kind !== "attr" && arg.kind !== "select") return ERROR;
@@ -153,7 +153,7 @@ export const unresolved: BuiltinFunction = (ev, args, scope) => {
   if (re === null) return ERROR;
   // PCRE2_NOTEMPTY: a pattern that can only match empty text matches no name.
   return booleanValue(names.some((n) => re.match(n, 0, { notEmpty: true }) !== null));
-};
+});
 
 /**
  * What an attribute reference points at, as libclassad's AttributeReference::Deref finds it:

@@ -9,7 +9,7 @@ import {
   UNDEFINED,
   type Value,
 } from "../value.js";
-import { type PcreFlags, PcrePattern } from "./pcre.js";
+import { type PcreFlags, PcreMatchLimit, PcrePattern } from "./pcre.js";
 import { type BuiltinFunction, evalArgs, listItems, stringOf } from "./support.js";
 
 /** `strcat(args…)`: each argument through `string()`; undefined or error decides. */
@@ -203,6 +203,21 @@ export function regexFlags(options: string): PcreFlags {
   };
 }
 
+/**
+ * A builtin that matches regular expressions: past PCRE2's match limit (or the stack) libclassad's
+ * pcre2_match fails and the result is error.
+ */
+export function matchingBuiltin(fn: BuiltinFunction): BuiltinFunction {
+  return (ev, args, scope, name) => {
+    try {
+      return fn(ev, args, scope, name);
+    } catch (e) {
+      if (e instanceof PcreMatchLimit) return ERROR;
+      throw e;
+    }
+  };
+}
+
 /** Error if any argument is an error, else undefined if any is undefined, else null. */
 function firstUndefinedOrError(values: readonly Value[]): Value | null {
   if (values.some((v) => v.kind === "error")) return ERROR;
@@ -219,7 +234,7 @@ function regexOptions(values: Value[], index: number): string | Value {
 }
 
 /** `regexp(pattern, target [, options])`. */
-export const regexp: BuiltinFunction = (ev, args, scope) => {
+export const regexp: BuiltinFunction = matchingBuiltin((ev, args, scope) => {
   if (args.length !== 2 && args.length !== 3) return ERROR;
   const values = evalArgs(ev, args, scope);
   const undefinedOrError = firstUndefinedOrError(values);
@@ -231,14 +246,14 @@ export const regexp: BuiltinFunction = (ev, args, scope) => {
   const re = compileRegex(pat.value, regexFlags(options));
   if (re === null) return ERROR;
   return booleanValue(re.test(target.value));
-};
+});
 
 /**
  * `regexpMember(pattern, list [, options])`: true when an item matches; undefined items make a
  * miss undefined; any other non-string item is an error. A pattern that does not compile matches
  * nothing (libclassad reads the error result as "no match" and goes on).
  */
-export const regexpMember: BuiltinFunction = (ev, args, scope) => {
+export const regexpMember: BuiltinFunction = matchingBuiltin((ev, args, scope) => {
   if (args.length !== 2 && args.length !== 3) return ERROR;
   const values = evalArgs(ev, args, scope);
   const undefinedOrError = firstUndefinedOrError(values);
@@ -255,14 +270,15 @@ export const regexpMember: BuiltinFunction = (ev, args, scope) => {
     else if (re?.test(item.value)) return TRUE;
   }
   return couldBeUndefined ? UNDEFINED : FALSE;
-};
+});
 
 /**
  * libclassad's substitution loop (regexp_helper): each match's replacement — `\0`…`\9` are groups,
  * a group past the last one that took part is an error, any other backslash is literal — with the
  * text between matches when `fullTarget` (option f), for every match when `findAll` (option g).
- * After an empty match the next try is anchored and may not be empty; when it fails one byte is
- * copied, and at the end of the subject PCRE2 is then asked to start past it, which is an error.
+ * After an empty match every later try is anchored and may not be empty (libclassad never clears
+ * that but when such a try fails); when one fails one byte is copied, and at the end of the
+ * subject PCRE2 is then asked to start past it, which is an error.
  */
 function substituteAll(
   re: PcrePattern,
@@ -296,13 +312,15 @@ function substituteAll(
       } else output += replacement[i];
     }
     at = m.end;
-    afterEmpty = m.start === m.end;
+    // Once set, only the failed retry clears it: after an empty match every later try is
+    // anchored and non-empty, as in regexp_helper.
+    if (m.start === m.end) afterEmpty = true;
   } while (findAll);
   return fullTarget ? output + target.slice(at) : output;
 }
 
 /** `regexps(pat, s, subst [, opts])`, `replace(…)` (option f added), `replaceAll(…)` (f and g added). */
-export const substitute: BuiltinFunction = (ev, args, scope, name) => {
+export const substitute: BuiltinFunction = matchingBuiltin((ev, args, scope, name) => {
   if (args.length !== 3 && args.length !== 4) return ERROR;
   const values = evalArgs(ev, args, scope);
   const undefinedOrError = firstUndefinedOrError(values);
@@ -318,7 +336,7 @@ export const substitute: BuiltinFunction = (ev, args, scope, name) => {
   if (re === null) return ERROR;
   const out = substituteAll(re, target.value, subst.value, options.includes("f"), options.includes("g"));
   return out === null ? ERROR : stringValue(out);
-};
+});
 
 /** Splits an HTCondor string list: any delimiter character separates; items are trimmed. */
 export function splitStringList(text: string, delimiters: string): string[] {

@@ -3,6 +3,7 @@ import {
   PCRE_ERROR,
   PCRE_UNSUPPORTED,
   type PcreFlags,
+  PcreMatchLimit,
   PcrePattern,
 } from "../../../src/classad/builtins/pcre.js";
 
@@ -61,5 +62,27 @@ describe("PCRE2 patterns over byte strings", () => {
     for (const unsupported of ["(?R)", "a\\Kb", "(?|(a)|(b))", "(?(1)a|b)", "\\G", "(*FAIL)"]) {
       expect(PcrePattern.compile(unsupported, NONE), unsupported).toBe(PCRE_UNSUPPORTED);
     }
+  });
+});
+
+describe("back-references (PCRE2's own semantics, matched over the tree)", () => {
+  it("fail when their group has not taken part, and ignore case under (?i)", () => {
+    expect(compile("(a)|b\\1").test("b")).toBe(false);
+    expect(compile("(x)?\\1?z").match("z", 0)).toMatchObject({ start: 0, end: 1, count: 1 });
+    expect(compile("(a)\\1", { caseless: true }).test("aA")).toBe(true);
+    expect(compile("(a)\\1").test("aA")).toBe(false);
+    expect(compile("(?<n>b+)-\\k<n>").match("xbb-bb", 0)).toEqual({
+      start: 1,
+      end: 6,
+      groups: ["bb-bb", "bb"],
+      count: 2,
+    });
+  });
+
+  it("stop at PCRE2's match limit instead of running on, unless a required character is absent", () => {
+    const explosive = compile("(a|aa)*(a|aa)*(a|aa)*(a|aa)*\\1[bc]");
+    expect(() => explosive.test("a".repeat(40))).toThrow(PcreMatchLimit);
+    // PCRE2 looks for a required literal first: without a "b" there is nothing to search.
+    expect(compile("^(a|aa)*(a|aa)*(a|aa)*(a|aa)*\\1b$").test("a".repeat(40))).toBe(false);
   });
 });
