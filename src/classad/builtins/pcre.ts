@@ -1002,7 +1002,11 @@ class TreeMatcher {
       case "atomic": {
         const saved = this.caps.slice();
         let end = -1;
-        if (!this.m(node.body, pos, (p) => ((end = p), true))) return false;
+        const found = this.m(node.body, pos, (p) => {
+          end = p;
+          return true;
+        });
+        if (!found) return false;
         if (k(end)) return true;
         this.caps = saved;
         return false;
