@@ -41,6 +41,9 @@ export function runProgram(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A program that exits without reading its stdin makes this write fail (EPIPE): its exit
+    // status and output say what happened, so the pipe's error is not one.
+    child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
   });
 }
