@@ -13,3 +13,9 @@ export function gahpBanner(): string {
   const { month, day, year } = RELEASE_DATE;
   return `$GahpVersion: ${VERSION} ${month} ${day} ${year} HTCondor\\ Annex\\ GAHP $`;
 }
+
+/** A `$CondorVersion: … $` string for `program` (the reply to, or the client's side of, `CONDOR_VERSION`). */
+export function condorVersionString(program = "HTCondor Annex GAHP"): string {
+  const { month, day, year } = RELEASE_DATE;
+  return `$CondorVersion: ${VERSION} ${month} ${day} ${year} ${program} $`;
+}

@@ -20,7 +20,7 @@ import {
 } from "../gahp/server.js";
 import { GahpStatistics } from "../gahp/statistics.js";
 import type { GahpCommand } from "../gahp/types.js";
-import { gahpBanner, RELEASE_DATE, VERSION } from "../version.js";
+import { condorVersionString, gahpBanner, VERSION } from "../version.js";
 import { DEFAULT_MAX_LOG_BYTES, HTCondorLog, type LogDestination } from "./log-file.js";
 
 /**
@@ -30,12 +30,6 @@ import { DEFAULT_MAX_LOG_BYTES, HTCondorLog, type LogDestination } from "./log-f
 
 /** Name of the liveness command every annex-gahp offers. */
 export const PING_COMMAND = "ANNEX_PING";
-
-/** The reply to `CONDOR_VERSION`, in HTCondor's `$CondorVersion: … $` form. */
-export function condorVersionString(): string {
-  const { month, day, year } = RELEASE_DATE;
-  return `$CondorVersion: ${VERSION} ${month} ${day} ${year} HTCondor Annex GAHP $`;
-}
 
 /** The helper's settings, from launch arguments and `_CONDOR_*` environment knobs. */
 export interface AnnexGahpSettings {

@@ -1,4 +1,4 @@
-import { bytesFromText, type Expr, textFromBytes } from "../classad/ast.js";
+import { type Attribute, bytesFromText, type Expr, textFromBytes } from "../classad/ast.js";
 import type { ClassAd } from "../classad/classad.js";
 import { Evaluator } from "../classad/evaluate.js";
 import { unparse } from "../classad/unparse.js";
@@ -59,23 +59,52 @@ export function plainFromAd(ad: ClassAd): PlainAd {
   return plainFromAdWith(ad, new Evaluator({ semantics: "strict" }));
 }
 
-/** The literal expression of a plain value. */
-export function exprFromPlain(value: PlainValue): Expr {
+/**
+ * Plain data on its way into an ad (argument ads built from flags, the helper's result ads):
+ * like {@link PlainValue}, but `undefined` anywhere means "leave it out" — an unknown value is
+ * absent from an ad, not `undefined`.
+ */
+export type PlainInput =
+  | string
+  | number
+  | boolean
+  | undefined
+  | readonly PlainInput[]
+  | { readonly [name: string]: PlainInput };
+
+/**
+ * The literal expression of plain data: whole numbers within ±2^53 become integers, other
+ * numbers reals; undefined list items and attributes are left out.
+ */
+export function exprFromPlain(value: Exclude<PlainInput, undefined>): Expr {
   if (typeof value === "string") {
     return { kind: "literal", value: { type: "string", value: bytesFromText(value) } };
   }
   if (typeof value === "boolean") return { kind: "literal", value: { type: "boolean", value } };
   if (typeof value === "number") {
-    return Number.isInteger(value)
+    return Number.isSafeInteger(value)
       ? { kind: "literal", value: { type: "integer", value: BigInt(value) } }
       : { kind: "literal", value: { type: "real", value } };
   }
-  if (Array.isArray(value)) return { kind: "list", items: value.map(exprFromPlain) };
-  const record = value as PlainAd;
+  if (Array.isArray(value)) {
+    const items: Expr[] = [];
+    for (const item of value as readonly PlainInput[])
+      if (item !== undefined) items.push(exprFromPlain(item));
+    return { kind: "list", items };
+  }
   return {
     kind: "record",
-    attributes: Object.entries(record).map(([name, item]) => ({ name, expr: exprFromPlain(item) })),
+    attributes: attributesFromPlain(value as { readonly [name: string]: PlainInput }),
   };
+}
+
+/** The attributes of a plain record (undefined values left out). */
+export function attributesFromPlain(record: { readonly [name: string]: PlainInput }): Attribute[] {
+  const attributes: Attribute[] = [];
+  for (const [name, value] of Object.entries(record)) {
+    if (value !== undefined) attributes.push({ name, expr: exprFromPlain(value) });
+  }
+  return attributes;
 }
 
 /** Prints a plain ad as a new-syntax ClassAd, e.g. `[ Name = "x"; Hours = 2 ]`. */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
+import { condorVersionString } from "../version.js";
 import {
   type GahpError,
   GahpProtocolError,
@@ -129,7 +130,7 @@ class Fifo<T> {
 }
 
 const S_REPLY: ReplyLine = Object.freeze({ kind: "S", fields: Object.freeze([]) as readonly string[] });
-const DEFAULT_CONDOR_VERSION = "$CondorVersion: 0.1.0 Nov 26 2026 condor-annex $";
+const DEFAULT_CONDOR_VERSION = condorVersionString("condor-annex");
 const MAX_REQUEST_ID = 2 ** 31 - 1;
 
 /**

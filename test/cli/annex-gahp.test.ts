@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { condorVersionString, loadClassAdCodec, resolveSettings } from "../../src/cli/annex-gahp.js";
+import { loadClassAdCodec, resolveSettings } from "../../src/cli/annex-gahp.js";
 import { classAdCommand } from "../../src/gahp/classad-command.js";
 import { parseGahpLaunchArgs } from "../../src/gahp/launch-options.js";
+import { condorVersionString } from "../../src/version.js";
 import { ServerHarness } from "../gahp/harness.js";
 
 describe("annex-gahp settings", () => {

@@ -1,14 +1,15 @@
 import type { AnnexOutcome } from "../../annex/demand/controller.js";
 import { imageRefText } from "../../annex/request.js";
 import type { AnnexRecord, AnnexRequest, AnnexStatus } from "../../annex/types.js";
-import { type PlainValue, timeAttributes } from "./result-ads.js";
+import type { PlainInput } from "../plain-ad.js";
+import { timeAttributes } from "./result-ads.js";
 
 /**
  * The annex domain's result objects as the plain records result ads are built from (attribute
  * names and forms: docs/annex-commands.md).
  */
 
-type PlainRecord = { readonly [name: string]: PlainValue };
+type PlainRecord = { readonly [name: string]: PlainInput };
 
 /** An AnnexRequest with the request's own attribute names. */
 export function requestRecord(request: AnnexRequest): PlainRecord {
