@@ -4,7 +4,7 @@
  */
 
 import type { PcreMatchOptions } from "./pcre.js";
-import { type Assertion, type ByteSet, fixedLength, isUpper, isWord, type Node } from "./pcre-parse.js";
+import { type Assertion, type ByteSet, isUpper, isWord, type Node } from "./pcre-parse.js";
 
 /** PCRE2's default match limit: past it pcre2_match fails, and libclassad's result is error. */
 const MATCH_LIMIT = 10_000_000;
@@ -98,9 +98,7 @@ export class TreeMatcher {
         let found = false;
         if (!node.behind) found = this.m(node.body, pos, () => true);
         else {
-          const branches = node.body.t === "alt" ? node.body.branches : [node.body];
-          for (const branch of branches) {
-            const length = fixedLength(branch, this.names) ?? 0;
+          for (const { node: branch, length } of node.branches) {
             if (pos - length >= 0 && this.m(branch, pos - length, (p) => p === pos)) {
               found = true;
               break;

@@ -22,7 +22,14 @@ export type Node =
   | { readonly t: "seq"; readonly items: readonly Node[] }
   | { readonly t: "alt"; readonly branches: readonly Node[] }
   | { readonly t: "group"; readonly capture: number | null; readonly body: Node }
-  | { readonly t: "look"; readonly behind: boolean; readonly negate: boolean; readonly body: Node }
+  | {
+      readonly t: "look";
+      readonly behind: boolean;
+      readonly negate: boolean;
+      readonly body: Node;
+      /** Lookbehind: each branch of the body with its fixed length (empty for a lookahead). */
+      readonly branches: readonly { readonly node: Node; readonly length: number }[];
+    }
   | { readonly t: "atomic"; readonly body: Node }
   | {
       readonly t: "repeat";
@@ -315,7 +322,7 @@ export class Parser {
       case "=":
       case "!":
         this.pos++;
-        return inner((body) => ({ t: "look", behind: false, negate: c === "!", body }));
+        return inner((body) => ({ t: "look", behind: false, negate: c === "!", body, branches: [] }));
       case ">":
         this.pos++;
         return inner((body) => ({ t: "atomic", body }));
@@ -323,9 +330,13 @@ export class Parser {
         const next = this.peek(1);
         if (next === "=" || next === "!") {
           this.pos += 2;
-          const look = inner((body) => ({ t: "look", behind: true, negate: next === "!", body }));
-          if (look.t === "look") checkLookbehind(look.body, this.names);
-          return look;
+          return inner((body) => ({
+            t: "look",
+            behind: true,
+            negate: next === "!",
+            body,
+            branches: lookbehindBranches(body),
+          }));
         }
         this.pos++;
         return this.capture(flags, this.readName(">"));
@@ -687,15 +698,16 @@ export class Parser {
 }
 
 /** PCRE2 (before 10.43) needs every branch of a lookbehind to have one fixed length. */
-function checkLookbehind(body: Node, names: ReadonlyMap<string, number>): void {
-  const branches = body.t === "alt" ? body.branches : [body];
-  for (const branch of branches) {
-    if (fixedLength(branch, names) === null)
-      throw new PcreSyntaxError("lookbehind assertion is not fixed length");
-  }
+function lookbehindBranches(body: Node): { readonly node: Node; readonly length: number }[] {
+  return (body.t === "alt" ? body.branches : [body]).map((node) => {
+    const length = fixedLength(node);
+    if (length === null) throw new PcreSyntaxError("lookbehind assertion is not fixed length");
+    return { node, length };
+  });
 }
 
-export function fixedLength(node: Node, names: ReadonlyMap<string, number>): number | null {
+/** The one length every match of `node` has, or null when it varies. */
+function fixedLength(node: Node): number | null {
   switch (node.t) {
     case "set":
       return 1;
@@ -705,7 +717,7 @@ export function fixedLength(node: Node, names: ReadonlyMap<string, number>): num
     case "seq": {
       let total = 0;
       for (const item of node.items) {
-        const n = fixedLength(item, names);
+        const n = fixedLength(item);
         if (n === null) return null;
         total += n;
       }
@@ -714,7 +726,7 @@ export function fixedLength(node: Node, names: ReadonlyMap<string, number>): num
     case "alt": {
       let length: number | null = null;
       for (const branch of node.branches) {
-        const n = fixedLength(branch, names);
+        const n = fixedLength(branch);
         if (n === null || (length !== null && n !== length)) return null;
         length = n;
       }
@@ -722,10 +734,10 @@ export function fixedLength(node: Node, names: ReadonlyMap<string, number>): num
     }
     case "group":
     case "atomic":
-      return fixedLength(node.body, names);
+      return fixedLength(node.body);
     case "repeat": {
       if (node.min !== node.max) return null;
-      const n = fixedLength(node.body, names);
+      const n = fixedLength(node.body);
       return n === null ? null : n * node.min;
     }
     case "backref":

@@ -46,11 +46,7 @@ class Writer {
   /** PCRE2 group number → JavaScript group number. */
   readonly groupMap: number[] = [0];
 
-  constructor(
-    firstGroup: number,
-    private readonly names: ReadonlyMap<string, number>,
-    private readonly knownMap: readonly number[] | null,
-  ) {
+  constructor(firstGroup: number) {
     this.next = firstGroup;
   }
 
@@ -91,12 +87,10 @@ class Writer {
         }
         return `${this.atom(node.body)}${quantifier}${node.mode === "lazy" ? "?" : ""}`;
       }
-      case "backref": {
-        const pcre = typeof node.group === "number" ? node.group : (this.names.get(node.group) ?? 0);
-        const js = this.knownMap?.[pcre] ?? 0;
-        // (?:) ends the reference, so a following digit is not read as part of it.
-        return `\\${js}(?:)`;
-      }
+      case "backref":
+        // A JavaScript back-reference to a group that has not taken part matches the empty
+        // string; PCRE2's fails. Such patterns are matched over the tree (pcre-match.ts).
+        throw new Error("a pattern with back-references has no JavaScript form");
       case "assert":
         return ASSERTIONS[node.kind];
     }
@@ -114,14 +108,17 @@ class Writer {
   }
 }
 
-export function writeJs(
-  tree: Node,
-  names: ReadonlyMap<string, number>,
-  firstGroup: number,
-): { source: string; map: number[] } {
-  // Two passes: back-references may point forward, to groups numbered later in the text.
-  const dry = new Writer(firstGroup, names, null);
-  dry.write(tree);
-  const writer = new Writer(firstGroup, names, dry.groupMap);
+/**
+ * Writes a pattern without back-references as JavaScript, numbering its groups from
+ * `firstGroup`; `map` takes PCRE2's group numbers to JavaScript's.
+ */
+export function writeJs(tree: Node, firstGroup: number): WrittenPattern {
+  const writer = new Writer(firstGroup);
   return { source: writer.write(tree), map: writer.groupMap };
+}
+
+/** A pattern in JavaScript form and its group map. */
+export interface WrittenPattern {
+  readonly source: string;
+  readonly map: readonly number[];
 }

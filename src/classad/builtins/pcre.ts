@@ -10,14 +10,15 @@
  * small tree and written out as a JavaScript pattern that means the same over byte strings:
  * options are applied while parsing (case folding and `.` become explicit byte sets, anchors become
  * lookarounds), and possessive or atomic parts become a capturing lookahead plus a back-reference.
- * A pattern PCRE2 refuses gives {@link PCRE_ERROR}; the few PCRE2 features JavaScript cannot express
+ * A pattern with back-references of its own is matched over the tree instead (pcre-match.ts):
+ * JavaScript's back-references differ from PCRE2's. A pattern PCRE2 refuses gives {@link PCRE_ERROR}; the few PCRE2 features JavaScript cannot express
  * (recursion, conditionals, `\K`, `\G`, branch reset, callouts, verbs, Unicode properties) give
  * {@link PCRE_UNSUPPORTED}, which callers treat as an error too.
  */
 
 import { hasBackref, PcreMatchLimit, TreeMatcher } from "./pcre-match.js";
 import { type Node, Parser, type PcreFlags, PcreSyntaxError, PcreUnsupported } from "./pcre-parse.js";
-import { writeJs } from "./pcre-write.js";
+import { type WrittenPattern, writeJs } from "./pcre-write.js";
 
 export { PcreMatchLimit } from "./pcre-match.js";
 export type { PcreFlags } from "./pcre-parse.js";
@@ -53,10 +54,8 @@ export class PcrePattern {
   readonly #regexes: (RegExp | undefined)[] = [undefined, undefined, undefined, undefined];
 
   private constructor(
-    private readonly source: string,
-    private readonly map: readonly number[],
-    private readonly nonEmptySource: string,
-    private readonly nonEmptyMap: readonly number[],
+    /** The JavaScript forms (null when the tree matcher serves the pattern). */
+    private readonly js: { readonly plain: WrittenPattern; readonly nonEmpty: WrittenPattern } | null,
     /** The pattern's capture groups. */
     readonly groupCount: number,
     /** For patterns with back-references: PCRE2's semantics need the tree matcher. */
@@ -79,18 +78,14 @@ export class PcrePattern {
       if (e instanceof RangeError) return PCRE_UNSUPPORTED; // nesting deeper than the stack
       throw e;
     }
-    const plain = writeJs(tree, parser.names, 1);
+    if (hasBackref(tree))
+      return new PcrePattern(null, parser.groups, new TreeMatcher(tree, parser.groups, parser.names));
+    const plain = writeJs(tree, 1);
     // For "not empty": capture the rest of the subject at the start, and refuse an end where
     // the rest is still all of it (the match would be empty).
-    const nonEmpty = writeJs(tree, parser.names, 2);
-    return new PcrePattern(
-      plain.source,
-      plain.map,
-      `(?=([\\s\\S]*))(?:${nonEmpty.source})(?!\\1$)`,
-      nonEmpty.map,
-      parser.groups,
-      hasBackref(tree) ? new TreeMatcher(tree, parser.groups, parser.names) : null,
-    );
+    const nonEmpty = writeJs(tree, 2);
+    const nonEmptyForm = { source: `(?=([\\s\\S]*))(?:${nonEmpty.source})(?!\\1$)`, map: nonEmpty.map };
+    return new PcrePattern({ plain, nonEmpty: nonEmptyForm }, parser.groups, null);
   }
 
   /** The first match at or after `from` (exactly at `from` when anchored), or null. */
@@ -98,28 +93,26 @@ export class PcrePattern {
     if (this.tree !== null) {
       const found = this.tree.exec(subject, from, options);
       if (found === null) return null;
-      const groups: (string | undefined)[] = [subject.slice(found.start, found.end)];
-      let count = 1;
-      for (let n = 1; n <= this.groupCount; n++) {
+      return this.result(subject, found.start, found.end, (n) => {
         const span = found.caps[n];
-        groups.push(span === undefined ? undefined : subject.slice(span[0], span[1]));
-        if (span !== undefined) count = n + 1;
-      }
-      return { start: found.start, end: found.end, groups, count };
+        return span === undefined ? undefined : subject.slice(span[0], span[1]);
+      });
     }
+    const js = this.js as NonNullable<typeof this.js>;
     const nonEmpty = options.notEmpty ?? false;
     const anchored = options.anchored ?? false;
+    const form = nonEmpty ? js.nonEmpty : js.plain;
     // Four variants, each built on first use: plain or non-empty, searching or anchored.
     const slot = (nonEmpty ? 2 : 0) + (anchored ? 1 : 0);
     let re = this.#regexes[slot];
     if (re === undefined) {
-      re = new RegExp(nonEmpty ? this.nonEmptySource : this.source, anchored ? "y" : "g");
+      re = new RegExp(form.source, anchored ? "y" : "g");
       this.#regexes[slot] = re;
     }
     re.lastIndex = from;
     const m = re.exec(subject);
     if (m === null) return null;
-    return this.result(m, nonEmpty ? this.nonEmptyMap : this.map);
+    return this.result(subject, m.index, m.index + m[0].length, (n) => m[form.map[n] ?? 0]);
   }
 
   /** Whether the pattern matches anywhere in `subject` (throws {@link PcreMatchLimit} past PCRE2's limits). */
@@ -127,14 +120,20 @@ export class PcrePattern {
     return this.match(subject, 0) !== null;
   }
 
-  private result(m: RegExpExecArray, map: readonly number[]): PcreMatch {
-    const groups: (string | undefined)[] = [m[0]];
+  /** A match from its span and each group's text; `count` as pcre2_match returns it. */
+  private result(
+    subject: string,
+    start: number,
+    end: number,
+    group: (n: number) => string | undefined,
+  ): PcreMatch {
+    const groups: (string | undefined)[] = [subject.slice(start, end)];
     let count = 1;
     for (let n = 1; n <= this.groupCount; n++) {
-      const text = m[map[n] ?? 0];
+      const text = group(n);
       groups.push(text);
       if (text !== undefined) count = n + 1;
     }
-    return { start: m.index, end: m.index + m[0].length, groups, count };
+    return { start, end, groups, count };
   }
 }
