@@ -9,65 +9,61 @@ def test_first_override_type_reads_the_policy():
     assert first_override_type(None) is None
 
 
-def test_a_mixed_group_launches_its_first_override(client, unique):
+def create_mixed_group(client, name, desired, overrides, distribution=None):
+    """A group with a mixed-instances policy over a fresh launch template; returns its description."""
     ec2 = client("ec2")
     autoscaling = client("autoscaling")
     template = ec2.create_launch_template(
-        LaunchTemplateName=f"lt-{unique}", LaunchTemplateData={"ImageId": "ami-12c6146b"}
+        LaunchTemplateName=f"lt-{name}", LaunchTemplateData={"ImageId": "ami-12c6146b"}
     )["LaunchTemplate"]["LaunchTemplateId"]
-    subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName=f"g-{unique}",
-        MinSize=0,
-        MaxSize=3,
-        DesiredCapacity=2,
-        VPCZoneIdentifier=subnet,
-        MixedInstancesPolicy={
-            "LaunchTemplate": {
-                "LaunchTemplateSpecification": {"LaunchTemplateId": template, "Version": "$Latest"},
-                "Overrides": [{"InstanceType": "c6i.2xlarge"}, {"InstanceType": "c5.2xlarge"}],
-            },
-            "InstancesDistribution": {"OnDemandPercentageAboveBaseCapacity": 100},
+    policy = {
+        "LaunchTemplate": {
+            "LaunchTemplateSpecification": {"LaunchTemplateId": template, "Version": "$Latest"},
+            "Overrides": [{"InstanceType": t} for t in overrides],
         },
-    )
-    group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[f"g-{unique}"])["AutoScalingGroups"][0]
-    ids = [i["InstanceId"] for i in group["Instances"]]
-    assert len(ids) == 2
-    types = {
-        i["InstanceType"]
-        for r in ec2.describe_instances(InstanceIds=ids)["Reservations"]
-        for i in r["Instances"]
     }
-    assert types == {"c6i.2xlarge"}
-
-
-def test_a_resize_keeps_the_policy_and_launches_the_same_type(client, unique):
-    ec2 = client("ec2")
-    autoscaling = client("autoscaling")
-    template = ec2.create_launch_template(
-        LaunchTemplateName=f"lt2-{unique}", LaunchTemplateData={"ImageId": "ami-12c6146b"}
-    )["LaunchTemplate"]["LaunchTemplateId"]
-    subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
-    name = f"g2-{unique}"
+    if distribution is not None:
+        policy["InstancesDistribution"] = distribution
     autoscaling.create_auto_scaling_group(
         AutoScalingGroupName=name,
         MinSize=0,
         MaxSize=3,
-        DesiredCapacity=1,
-        VPCZoneIdentifier=subnet,
-        MixedInstancesPolicy={
-            "LaunchTemplate": {
-                "LaunchTemplateSpecification": {"LaunchTemplateId": template, "Version": "$Latest"},
-                "Overrides": [{"InstanceType": "c5.large"}],
-            },
-        },
+        DesiredCapacity=desired,
+        VPCZoneIdentifier=ec2.describe_subnets()["Subnets"][0]["SubnetId"],
+        MixedInstancesPolicy=policy,
     )
-    first = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+    return describe_group(client, name)
+
+
+def describe_group(client, name):
+    return client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+
+
+def instance_types(client, ids):
+    reservations = client("ec2").describe_instances(InstanceIds=ids)["Reservations"]
+    return {i["InstanceType"] for r in reservations for i in r["Instances"]}
+
+
+def test_a_mixed_group_launches_its_first_override(client, unique):
+    group = create_mixed_group(
+        client,
+        f"g-{unique}",
+        2,
+        ["c6i.2xlarge", "c5.2xlarge"],
+        {"OnDemandPercentageAboveBaseCapacity": 100},
+    )
+    ids = [i["InstanceId"] for i in group["Instances"]]
+    assert len(ids) == 2
+    assert instance_types(client, ids) == {"c6i.2xlarge"}
+
+
+def test_a_resize_keeps_the_policy_and_launches_the_same_type(client, unique):
+    name = f"g2-{unique}"
+    first = create_mixed_group(client, name, 1, ["c5.large"])
     first_id = first["Instances"][0]["InstanceId"]
-    autoscaling.update_auto_scaling_group(AutoScalingGroupName=name, DesiredCapacity=3)
-    group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+    client("autoscaling").update_auto_scaling_group(AutoScalingGroupName=name, DesiredCapacity=3)
+    group = describe_group(client, name)
     assert group["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"] == [{"InstanceType": "c5.large"}]
     ids = [i["InstanceId"] for i in group["Instances"]]
     assert len(ids) == 3 and first_id in ids
-    types = {i["InstanceType"] for r in ec2.describe_instances(InstanceIds=ids)["Reservations"] for i in r["Instances"]}
-    assert types == {"c5.large"}
+    assert instance_types(client, ids) == {"c5.large"}

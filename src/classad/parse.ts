@@ -153,7 +153,6 @@ function run<E extends Entry>(text: string, entry: E, options: ParseOptions): Pa
   const settings = { oldSemantics: options.oldSemantics ?? false, offsets: options.offsets ?? false };
   let lexing: Lexing;
   let parse: ParseRun;
-  const parser = grammar;
   if (text.length >= STREAM_FROM) {
     const lexer = new Lexer(text, options);
     parse = grammar.beginStreaming(lexer, settings);
@@ -165,18 +164,18 @@ function run<E extends Entry>(text: string, entry: E, options: ParseOptions): Pa
   }
   let value: EntryResult[E];
   try {
-    value = parser[entry]() as EntryResult[E];
+    value = grammar[entry]() as EntryResult[E];
   } catch (e) {
     // Deep nesting exhausts the stack inside the recursive descent: report, don't crash.
     if (!(e instanceof RangeError)) throw e;
-    parser.input = [];
+    grammar.input = [];
     return { ok: false, error: lexicalError(text, lexing)?.error() ?? tooDeep(text) };
   }
   const candidates: Candidate[] = [];
   // After the parse: a streaming lexer has then read as far as the parser got.
   const lexical = lexicalError(text, lexing);
   if (lexical !== null) candidates.push(lexical);
-  const parseError = parser.errors[0];
+  const parseError = grammar.errors[0];
   if (parseError !== undefined) {
     const tok = parseError.token;
     const offset = tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? text.length : tok.startOffset;

@@ -214,10 +214,6 @@ export function groupJobsByAnnex(
   let jobCount = 0;
   // Canonical forms by request text: a snapshot repeats a few requests over many jobs.
   const canonicals = new Map<string, string>();
-  const remember = (text: string, canonical: string): string => {
-    canonicals.set(text, canonical);
-    return canonical;
-  };
   jobs.forEach((input, index) => {
     const { ad: job, count, jobIds: given } = asSnapshotJob(input);
     jobCount += count;
@@ -235,7 +231,6 @@ export function groupJobsByAnnex(
       validation = resolve(found.ad);
       validations.set(text, validation);
     }
-    const canonical = canonicals.get(text);
     if (!validation.ok) {
       const error = validation.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join("; ");
       const list = invalid.get(found.name) ?? { sample: [], count: 0 };
@@ -255,6 +250,11 @@ export function groupJobsByAnnex(
         : status === JOB_STATUS.running && runningOn === found.name
           ? "running"
           : "other";
+    let canonical = canonicals.get(text);
+    if (canonical === undefined) {
+      canonical = canonicalRequest(validation.request);
+      canonicals.set(text, canonical);
+    }
     const list = entries.get(found.name) ?? [];
     list.push({
       jobId,
@@ -264,7 +264,7 @@ export function groupJobsByAnnex(
       ad: job,
       state,
       request: validation.request,
-      canonical: canonical ?? remember(text, canonicalRequest(validation.request)),
+      canonical,
     });
     entries.set(found.name, list);
   });

@@ -342,8 +342,7 @@ export const formatTime: BuiltinFunction = (ev, args, scope) => {
   let tm: TmFields;
   if (first === undefined) {
     const now = Math.floor(ev.now());
-    const t = brokenDown(now, localOffsetAt(now));
-    tm = { ...t, yearDay: t.yearDay };
+    tm = brokenDown(now, localOffsetAt(now));
   } else {
     const v = ev.evaluateIn(first, scope);
     const ad = v.kind === "relTime" ? null : splitTimeAd(v);
