@@ -1,7 +1,7 @@
 """annex_moto: condor-annex's extension of moto 5.2.1 (see docs/emulator.md).
 
 Import and call `install()` before moto serves its first request. It adds:
-- CloudFormation types moto skips (cfn_types),
+- CloudFormation types moto skips, and AWS::Lambda::Permission with an identity (cfn_types),
 - ClientRequestToken idempotency on CreateStack (idempotency),
 - simulated DELETE_FAILED for stacks a test names (delete_failures),
 - bucket policies whose conditional statements are kept but not enforced (s3_policy),

@@ -183,3 +183,116 @@ def test_same_client_request_token_returns_the_same_stack(client, unique):
     # A token is bound to the stack it created: after deletion the name can be created again.
     recreated = cloudformation.create_stack(StackName=f"tok-{unique}", TemplateBody=body, ClientRequestToken="t1")
     assert recreated["StackId"] != first["StackId"]
+
+
+def permission_template(source_topic: str) -> str:
+    """A permission for a function outside the stack (as the annex stack's), invoked by one of two topics."""
+    return json.dumps(
+        {
+            "Parameters": {"FunctionArn": {"Type": "String"}},
+            "Resources": {
+                # With Properties: moto replaces a resource without any on every stack update.
+                "TopicA": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "a"}},
+                "TopicB": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "b"}},
+                "InvokePermission": {
+                    "Type": "AWS::Lambda::Permission",
+                    "Properties": {
+                        "Action": "lambda:InvokeFunction",
+                        "FunctionName": {"Ref": "FunctionArn"},
+                        "Principal": "sns.amazonaws.com",
+                        "SourceArn": {"Ref": source_topic},
+                    },
+                },
+            },
+            "Outputs": {
+                "Ref": {"Value": {"Ref": "InvokePermission"}},
+                "Id": {"Value": {"Fn::GetAtt": ["InvokePermission", "Id"]}},
+                "TopicA": {"Value": {"Ref": "TopicA"}},
+                "TopicB": {"Value": {"Ref": "TopicB"}},
+            },
+        }
+    )
+
+
+def policy_statements(client, function_name):
+    try:
+        policy = client("lambda").get_policy(FunctionName=function_name)["Policy"]
+    except client("lambda").exceptions.ResourceNotFoundException:
+        return []
+    return json.loads(policy)["Statement"]
+
+
+def test_lambda_permission_has_an_identity_and_lives_with_its_stack(client, unique):
+    import io
+    import zipfile
+
+    iam = client("iam")
+    role = iam.create_role(
+        RoleName=f"perm-{unique}",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ]
+            }
+        ),
+    )["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("index.js", "exports.handler = async () => 1;")
+    function_name = f"perm-{unique}"
+    function_arn = client("lambda").create_function(
+        FunctionName=function_name,
+        Runtime="nodejs20.x",
+        Role=role,
+        Handler="index.handler",
+        Code={"ZipFile": code.getvalue()},
+    )["FunctionArn"]
+
+    cloudformation = client("cloudformation")
+    name = f"perm-{unique}"
+    parameters = [{"ParameterKey": "FunctionArn", "ParameterValue": function_arn}]
+    cloudformation.create_stack(StackName=name, TemplateBody=permission_template("TopicA"), Parameters=parameters)
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in cloudformation.describe_stacks(StackName=name)["Stacks"][0]["Outputs"]}
+    resources = cloudformation.describe_stack_resources(StackName=name)["StackResources"]
+    assert all(r.get("PhysicalResourceId") for r in resources)
+    physical = next(r for r in resources if r["LogicalResourceId"] == "InvokePermission")["PhysicalResourceId"]
+    assert physical.startswith(f"{name}-InvokePermission-") and len(physical) == len(name) + 30
+    assert outputs["Ref"] == physical and outputs["Id"] == physical
+    # The statement as AddPermission writes it: the statement id, no CloudFormation-only keys.
+    assert policy_statements(client, function_name) == [
+        {
+            "Sid": physical,
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "lambda:InvokeFunction",
+            "Resource": function_arn,
+            "Condition": {"ArnLike": {"AWS:SourceArn": outputs["TopicA"]}},
+        }
+    ]
+
+    # Every property requires replacement: a new statement id, and the old statement is gone.
+    cloudformation.update_stack(StackName=name, TemplateBody=permission_template("TopicB"), Parameters=parameters)
+    replaced = cloudformation.describe_stack_resource(StackName=name, LogicalResourceId="InvokePermission")
+    new_id = replaced["StackResourceDetail"]["PhysicalResourceId"]
+    assert new_id != physical and new_id.startswith(f"{name}-InvokePermission-")
+    statements = policy_statements(client, function_name)
+    assert [(s["Sid"], s["Condition"]["ArnLike"]["AWS:SourceArn"]) for s in statements] == [(new_id, outputs["TopicB"])]
+
+    cloudformation.delete_stack(StackName=name)
+    assert policy_statements(client, function_name) == []
+    client("lambda").get_function(FunctionName=function_name)  # the function outside the stack stays
+
+
+def test_permission_statement_ids_fit_lambda_and_function_names_are_parsed():
+    from annex_moto.cfn_types import _function_and_qualifier, _statement_id
+
+    long_name = f"{'S' * 120}-Permission-ABCDEFGHIJKL"
+    assert _statement_id(long_name) == f"{'S' * 87}-ABCDEFGHIJKL"
+    assert len(_statement_id(long_name)) == 100
+    assert _statement_id("stack-Perm-ABCDEFGHIJKL") == "stack-Perm-ABCDEFGHIJKL"
+    assert _function_and_qualifier("fn") == ("fn", None)
+    assert _function_and_qualifier("fn:live") == ("fn", "live")
+    assert _function_and_qualifier("arn:aws:lambda:us-east-1:123456789012:function:fn") == ("fn", None)
+    assert _function_and_qualifier("arn:aws:lambda:us-east-1:123456789012:function:fn:7") == ("fn", "7")
+    assert _function_and_qualifier("123456789012:function:fn") == ("fn", None)
