@@ -1,13 +1,13 @@
-import type { AwsClients } from "../aws/index.js";
+import type { AnnexCloud, RegionCloud } from "./cloud.js";
 import type { TokenSource } from "./tokens.js";
 import type { AnnexDefaults } from "./types.js";
 
 /**
- * What every annex operation needs: the AWS clients (for the default region; operations switch
- * region per request), the request defaults, and which pool this helper manages.
+ * What every annex operation needs: the cloud (its default region; operations switch region per
+ * request), the request defaults, and which pool this helper manages.
  */
 export interface AnnexContext {
-  readonly clients: AwsClients;
+  readonly cloud: AnnexCloud;
   readonly defaults: AnnexDefaults;
   /** This helper's pool id (tag `htcondor:pool`): annexes of other pools are never touched. */
   readonly pool: string;
@@ -32,6 +32,11 @@ export const DEFAULT_POLLING: StackPolling = { intervalMs: 5_000, timeoutMs: 540
 
 export function nowOf(ctx: AnnexContext): Date {
   return ctx.now?.() ?? new Date();
+}
+
+/** The cloud in `region`, or in the default region. */
+export function cloudIn(ctx: Pick<AnnexContext, "cloud">, region?: string): RegionCloud {
+  return ctx.cloud.inRegion(region ?? ctx.cloud.defaultRegion);
 }
 
 export function logOf(ctx: AnnexContext): (message: string) => void {

@@ -1,5 +1,4 @@
 import { userInfo } from "node:os";
-import type { Stack } from "@aws-sdk/client-cloudformation";
 import {
   ANNEX_CAPABILITIES,
   type AnnexStackParams,
@@ -10,10 +9,11 @@ import {
   type StackTag,
   TemplateParamsError,
 } from "../../templates/index.js";
-import { AWS_ERROR_CODES, type AwsClients, awsCall, isAwsError } from "../aws/index.js";
+import { AWS_ERROR_CODES, isAwsError } from "../aws/errors.js";
 import { clientRequestToken, requestDigest, requestTags } from "./canonical.js";
+import type { CloudStack, RegionCloud, StackParameter } from "./cloud.js";
 import { TAG_LEGACY_ANNEX_NAME, TAG_REQUEST, TOKEN_LIFETIME_MARGIN_SECONDS } from "./constants.js";
-import { type AnnexContext, DEFAULT_POLLING, logOf, nowOf } from "./context.js";
+import { type AnnexContext, cloudIn, DEFAULT_POLLING, logOf, nowOf } from "./context.js";
 import { ANNEX_ERROR_CODES, AnnexError } from "./errors.js";
 import { sendHeartbeats } from "./heartbeat.js";
 import { annexStackName } from "./naming.js";
@@ -22,7 +22,7 @@ import { deadlineTagValue, recordFromStack } from "./record.js";
 import type { Secret } from "./redact.js";
 import { setDesiredCapacity } from "./resize.js";
 import { readSetupOutputs } from "./setup.js";
-import { assertNotFailed, describeStack, isInProgress, tagsOf, waitForStack } from "./stacks.js";
+import { assertNotFailed, describeStack, isInProgress, waitForStack } from "./stacks.js";
 import { resolvePlacement } from "./subnets.js";
 import { obtainPoolToken, uploadPoolToken } from "./tokens.js";
 import type { AnnexRequest, CreateResult, SetupOutputs } from "./types.js";
@@ -133,10 +133,10 @@ export function annexTags(params: AnnexStackParams, request: AnnexRequest): Stac
  * them all and a later update can say UsePreviousValue for each (emulators keep only the values
  * passed at creation).
  */
-function explicitParameters(template: CfnTemplate): { ParameterKey: string; ParameterValue: string }[] {
+function explicitParameters(template: CfnTemplate): StackParameter[] {
   return Object.entries(template.Parameters ?? {})
     .filter(([, parameter]) => parameter.Default !== undefined)
-    .map(([key, parameter]) => ({ ParameterKey: key, ParameterValue: String(parameter.Default) }));
+    .map(([key, parameter]) => ({ key, value: String(parameter.Default) }));
 }
 
 async function tokenFor(ctx: AnnexContext, request: AnnexRequest, deadline: Date, options: CreateOptions) {
@@ -159,29 +159,27 @@ export async function createAnnex(
   request: AnnexRequest,
   options: CreateOptions = {},
 ): Promise<CreateResult> {
-  const clients = ctx.clients.forRegion(request.region);
-  const cfn = await clients.cloudFormation();
+  const cloud = cloudIn(ctx, request.region);
   const stackName = annexStackName(request.name);
   const polling = ctx.polling ?? DEFAULT_POLLING;
   const log = logOf(ctx);
   const token = clientRequestToken(request);
 
-  let existing = await describeStack(cfn, stackName, request.name);
+  let existing = await describeStack(cloud, stackName, request.name);
   if (existing !== undefined) assertOurs(existing, ctx.pool, request.name);
-  if (existing !== undefined && existing.StackStatus === "DELETE_IN_PROGRESS") {
+  if (existing !== undefined && existing.status === "DELETE_IN_PROGRESS") {
     // The lease fired (or someone deleted it): let the deletion finish, then create afresh.
     log(`create ${request.name}: waiting for the deletion of ${stackName} to finish`);
-    existing = await waitForStack(cfn, stackName, polling, request.name);
+    existing = await waitForStack(cloud, stackName, polling, request.name);
     if (existing !== undefined) assertNotFailed(existing, `create ${request.name}`, request.name);
   }
-  if (existing !== undefined) return adopt(ctx, clients, request, existing, token, options);
+  if (existing !== undefined) return adopt(ctx, cloud, request, existing, token, options);
 
-  const setup = await readSetupOutputs(clients);
-  const placement = await resolvePlacement(await clients.ec2(), request.subnets, request.name);
+  const setup = await readSetupOutputs(cloud);
+  const placement = await resolvePlacement(cloud, request.subnets, request.name);
   const deadline = new Date(nowOf(ctx).getTime() + request.maxHours * 3_600_000);
   const params = annexStackParams(ctx, request, setup, placement, deadline, options.leasePeriodSeconds);
   const secret = await tokenFor(ctx, request, deadline, options);
-  const { CreateStackCommand } = await import("@aws-sdk/client-cloudformation");
   let template: CfnTemplate;
   try {
     template = renderAnnexStack(params);
@@ -196,44 +194,40 @@ export async function createAnnex(
   }
   let stackId: string | undefined;
   try {
-    const out = await awsCall(
-      { operation: "CloudFormation.CreateStack", annex: request.name, stack: stackName },
-      () =>
-        cfn.send(
-          new CreateStackCommand({
-            StackName: stackName,
-            TemplateBody: JSON.stringify(template),
-            Parameters: explicitParameters(template),
-            Tags: annexTags(params, request),
-            Capabilities: [...CAPABILITIES],
-            RoleARN: setup.cloudFormationRoleArn,
-            ClientRequestToken: token,
-            // Delete what was built if creation fails: a half-built annex would only cost money.
-            OnFailure: "DELETE",
-          }),
-        ),
+    stackId = await cloud.createStack(
+      {
+        stackName,
+        templateBody: JSON.stringify(template),
+        parameters: explicitParameters(template),
+        tags: annexTags(params, request),
+        capabilities: CAPABILITIES,
+        roleArn: setup.cloudFormationRoleArn,
+        clientRequestToken: token,
+        // Delete what was built if creation fails: a half-built annex would only cost money.
+        deleteOnFailure: true,
+      },
+      { annex: request.name },
     );
-    stackId = out.StackId;
   } catch (error) {
     if (!isAwsError(error, AWS_ERROR_CODES.conflict)) throw error;
     // Someone created it between our describe and our create: adopt (after the pool check).
-    const raced = await describeStack(cfn, stackName, request.name);
+    const raced = await describeStack(cloud, stackName, request.name);
     if (raced === undefined) throw error;
     assertOurs(raced, ctx.pool, request.name);
-    return adopt(ctx, clients, request, raced, token, options);
+    return adopt(ctx, cloud, request, raced, token, options);
   }
   log(`create ${request.name}: stack ${stackName} requested (${request.instanceTypes.join(",")})`);
-  await uploadPoolToken(await clients.s3(), setup.tokenBucket, request.name, secret);
+  await uploadPoolToken(cloud, setup.tokenBucket, request.name, secret);
   // Seed the lease: a new alarm must not start without data (treat-missing-data breaching).
   await sendHeartbeats(
-    await clients.cloudWatch(),
+    cloud,
     [{ annexName: request.name, value: Math.max(1, request.count ?? 0) }],
     nowOf(ctx),
   );
 
   let status = "CREATE_IN_PROGRESS";
   if (options.wait !== false) {
-    const settled = await waitForStack(cfn, stackName, polling, request.name);
+    const settled = await waitForStack(cloud, stackName, polling, request.name);
     if (settled === undefined) {
       throw new AnnexError(
         ANNEX_ERROR_CODES.stackFailed,
@@ -242,8 +236,8 @@ export async function createAnnex(
       );
     }
     assertNotFailed(settled, `create ${request.name}`, request.name);
-    status = settled.StackStatus ?? status;
-    stackId = settled.StackId ?? stackId;
+    status = settled.status;
+    stackId = settled.id ?? stackId;
   }
   return {
     name: request.name,
@@ -261,17 +255,16 @@ export async function createAnnex(
 
 async function adopt(
   ctx: AnnexContext,
-  clients: AwsClients,
+  cloud: RegionCloud,
   request: AnnexRequest,
-  found: Stack,
+  found: CloudStack,
   token: string,
   options: CreateOptions,
 ): Promise<CreateResult> {
-  const cfn = await clients.cloudFormation();
   const stackName = annexStackName(request.name);
-  let stack: Stack | undefined = found;
-  if (isInProgress(stack.StackStatus) && options.wait !== false) {
-    stack = await waitForStack(cfn, stackName, ctx.polling ?? DEFAULT_POLLING, request.name);
+  let stack: CloudStack | undefined = found;
+  if (isInProgress(stack.status) && options.wait !== false) {
+    stack = await waitForStack(cloud, stackName, ctx.polling ?? DEFAULT_POLLING, request.name);
   }
   if (stack === undefined) {
     throw new AnnexError(
@@ -285,7 +278,7 @@ async function adopt(
     `create ${request.name} (adopting the existing stack; delete it to start over)`,
     request.name,
   );
-  const record = recordFromStack(stack, clients.config.region, ctx.defaults);
+  const record = recordFromStack(stack, cloud.region, ctx.defaults);
   if (record === undefined) {
     throw new AnnexError(ANNEX_ERROR_CODES.notFound, `stack ${stackName} is not an annex stack`, {
       annex: request.name,
@@ -294,21 +287,21 @@ async function adopt(
   }
   const deadline = record.deadline ?? new Date(nowOf(ctx).getTime() + request.maxHours * 3_600_000);
   // Refresh the token: replacement instances of an adopted annex must still find a valid one.
-  const setup = await readSetupOutputs(clients);
+  const setup = await readSetupOutputs(cloud);
   const secret = await tokenFor(ctx, request, deadline, options);
-  await uploadPoolToken(await clients.s3(), setup.tokenBucket, request.name, secret);
+  await uploadPoolToken(cloud, setup.tokenBucket, request.name, secret);
   let desiredCapacity: number | undefined;
-  if (request.count !== undefined && !isInProgress(stack.StackStatus)) {
+  if (request.count !== undefined && !isInProgress(stack.status)) {
     desiredCapacity = (await setDesiredCapacity(ctx, record, request.count)).desiredCapacity;
   }
-  logOf(ctx)(`create ${request.name}: adopted existing stack ${stackName} (${stack.StackStatus ?? "?"})`);
+  logOf(ctx)(`create ${request.name}: adopted existing stack ${stackName} (${stack.status})`);
   return {
     name: request.name,
     stackName,
-    stackId: stack.StackId,
-    stackStatus: stack.StackStatus ?? "UNKNOWN",
+    stackId: stack.id,
+    stackStatus: stack.status,
     outcome: "adopted",
-    requestMatches: tagsOf(stack).get(TAG_REQUEST) === requestDigest(request),
+    requestMatches: stack.tags.get(TAG_REQUEST) === requestDigest(request),
     clientRequestToken: token,
     deadline,
     desiredCapacity,

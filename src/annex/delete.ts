@@ -1,5 +1,4 @@
-import { awsCall } from "../aws/index.js";
-import { type AnnexContext, DEFAULT_POLLING, logOf } from "./context.js";
+import { type AnnexContext, cloudIn, DEFAULT_POLLING, logOf } from "./context.js";
 import { annexStackName } from "./naming.js";
 import { assertOurs } from "./ownership.js";
 import { readSetupOutputs } from "./setup.js";
@@ -28,29 +27,25 @@ export async function deleteAnnex(
   name: string,
   options: { region?: string; wait?: boolean } = {},
 ): Promise<DeleteResult> {
-  const clients = ctx.clients.forRegion(options.region ?? ctx.clients.config.region);
-  const cfn = await clients.cloudFormation();
+  const cloud = cloudIn(ctx, options.region);
   const stackName = annexStackName(name);
-  const stack = await describeStack(cfn, stackName, name);
+  const stack = await describeStack(cloud, stackName, name);
   if (stack !== undefined) assertOurs(stack, ctx.pool, name);
 
   let status = "DELETE_COMPLETE";
   if (stack !== undefined) {
-    const { DeleteStackCommand } = await import("@aws-sdk/client-cloudformation");
-    await awsCall({ operation: "CloudFormation.DeleteStack", annex: name, stack: stackName }, () =>
-      cfn.send(new DeleteStackCommand({ StackName: stack.StackId ?? stackName })),
-    );
+    await cloud.deleteStack(stack.id ?? stackName, { annex: name, stack: stackName });
     logOf(ctx)(`delete ${name}: stack ${stackName} deletion requested`);
     status = "DELETE_IN_PROGRESS";
   }
   // The token goes at once: no new instance of a dying annex should join the pool.
-  const setup = await readSetupOutputs(clients);
-  const tokensDeleted = await deleteAnnexTokens(await clients.s3(), setup.tokenBucket, name);
+  const setup = await readSetupOutputs(cloud);
+  const tokensDeleted = await deleteAnnexTokens(cloud, setup.tokenBucket, name);
 
   if (stack !== undefined && options.wait !== false) {
-    const after = await waitForStack(cfn, stackName, ctx.polling ?? DEFAULT_POLLING, name);
+    const after = await waitForStack(cloud, stackName, ctx.polling ?? DEFAULT_POLLING, name);
     assertNotFailed(after, `delete ${name}`, name);
-    status = after === undefined ? "DELETE_COMPLETE" : (after.StackStatus ?? status);
+    status = after === undefined ? "DELETE_COMPLETE" : after.status;
   }
   return { name, stackName, stackExisted: stack !== undefined, stackStatus: status, tokensDeleted };
 }

@@ -1,13 +1,12 @@
-import type { Parameter } from "@aws-sdk/client-cloudformation";
 import { ANNEX_CAPABILITIES } from "../../templates/index.js";
-import { awsCall } from "../aws/index.js";
+import type { StackParameter } from "./cloud.js";
 import { ANNEX_PARAMETERS, LIMITS, TAG_DEADLINE } from "./constants.js";
-import { type AnnexContext, DEFAULT_POLLING, logOf, nowOf } from "./context.js";
+import { type AnnexContext, cloudIn, DEFAULT_POLLING, logOf, nowOf } from "./context.js";
 import { ANNEX_ERROR_CODES, AnnexError } from "./errors.js";
 import { ownedAnnex } from "./ownership.js";
 import { deadlineTagValue } from "./record.js";
 import { groupNameOf } from "./resize.js";
-import { assertNotFailed, tagsOf, waitForStack } from "./stacks.js";
+import { assertNotFailed, waitForStack } from "./stacks.js";
 
 /** What an extend did. */
 export interface ExtendResult {
@@ -37,8 +36,8 @@ export async function extendAnnex(
       { annex: name, operation: "extend" },
     );
   }
-  const clients = ctx.clients.forRegion(options.region ?? ctx.clients.config.region);
-  const { stack, record } = await ownedAnnex(ctx, clients, name, "extend");
+  const cloud = cloudIn(ctx, options.region);
+  const { stack, record } = await ownedAnnex(ctx, cloud, name, "extend");
   const now = nowOf(ctx);
   const base = record.deadline !== undefined && record.deadline > now ? record.deadline : now;
   const deadline = new Date(base.getTime() + hours * 3_600_000);
@@ -51,45 +50,34 @@ export async function extendAnnex(
   }
 
   // The group's live size, so the stack update keeps it.
-  const autoScaling = await clients.autoScaling();
-  const { DescribeAutoScalingGroupsCommand } = await import("@aws-sdk/client-auto-scaling");
-  const groups = await awsCall(
-    { operation: "AutoScaling.DescribeAutoScalingGroups", annex: name, stack: record.stackName },
-    () =>
-      autoScaling.send(
-        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupNameOf(record)] }),
-      ),
-  );
-  const liveSize = groups.AutoScalingGroups?.[0]?.DesiredCapacity;
+  const groups = await cloud.describeGroups([groupNameOf(record)], { annex: name, stack: record.stackName });
+  const liveSize = groups[0]?.desiredCapacity;
 
-  const parameters: Parameter[] = (stack.Parameters ?? []).map((parameter) =>
-    parameter.ParameterKey === ANNEX_PARAMETERS.desiredCapacity && liveSize !== undefined
-      ? { ParameterKey: parameter.ParameterKey, ParameterValue: String(liveSize) }
-      : { ParameterKey: parameter.ParameterKey, UsePreviousValue: true },
+  const parameters: StackParameter[] = stack.parameterKeys.map((key) =>
+    key === ANNEX_PARAMETERS.desiredCapacity && liveSize !== undefined
+      ? { key, value: String(liveSize) }
+      : { key, usePrevious: true },
   );
-  const tags = tagsOf(stack);
+  const tags = new Map(stack.tags);
   tags.set(TAG_DEADLINE, deadlineTagValue(deadline));
 
-  const cfn = await clients.cloudFormation();
-  const { UpdateStackCommand } = await import("@aws-sdk/client-cloudformation");
-  await awsCall({ operation: "CloudFormation.UpdateStack", annex: name, stack: record.stackName }, () =>
-    cfn.send(
-      new UpdateStackCommand({
-        StackName: record.stackName,
-        UsePreviousTemplate: true,
-        Parameters: parameters,
-        Capabilities: [...ANNEX_CAPABILITIES],
-        Tags: [...tags.entries()].map(([Key, Value]) => ({ Key, Value })),
-        ClientRequestToken: `extend-${name}-${Math.floor(deadline.getTime() / 1000)}`,
-      }),
-    ),
+  await cloud.updateStack(
+    {
+      stackName: record.stackName,
+      template: "previous",
+      parameters,
+      capabilities: ANNEX_CAPABILITIES,
+      tags: [...tags.entries()].map(([Key, Value]) => ({ Key, Value })),
+      clientRequestToken: `extend-${name}-${Math.floor(deadline.getTime() / 1000)}`,
+    },
+    { annex: name },
   );
   logOf(ctx)(`extend ${name}: deadline ${deadlineTagValue(deadline)}`);
   let status = "UPDATE_IN_PROGRESS";
   if (options.wait !== false) {
-    const settled = await waitForStack(cfn, record.stackName, ctx.polling ?? DEFAULT_POLLING, name);
+    const settled = await waitForStack(cloud, record.stackName, ctx.polling ?? DEFAULT_POLLING, name);
     assertNotFailed(settled, `extend ${name}`, name);
-    status = settled?.StackStatus ?? status;
+    status = settled?.status ?? status;
   }
   return {
     name,

@@ -1,5 +1,4 @@
-import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { awsCall } from "../aws/index.js";
+import type { RegionCloud } from "./cloud.js";
 import {
   MAX_DATUMS_PER_PUT_METRIC_DATA,
   METRIC_DIMENSION,
@@ -28,34 +27,31 @@ export function batches<T>(items: readonly T[], size: number): T[][] {
  * batches in parallel. Values are clamped to ≥ 0 and whole numbers.
  */
 export async function sendHeartbeats(
-  cloudWatch: CloudWatchClient,
+  cloud: RegionCloud,
   heartbeats: readonly LeaseHeartbeat[],
   now: Date = new Date(),
 ): Promise<HeartbeatRoundResult> {
   const byAnnex = new Map<string, number>();
   for (const beat of heartbeats) byAnnex.set(beat.annexName, Math.max(0, Math.round(beat.value)));
   if (byAnnex.size === 0) return { annexes: 0, putMetricDataCalls: 0 };
-  const { PutMetricDataCommand } = await import("@aws-sdk/client-cloudwatch");
   const datums = [...byAnnex.entries()].map(([annexName, value]) => ({
-    MetricName: METRIC_NAME,
-    Dimensions: [{ Name: METRIC_DIMENSION, Value: annexName }],
-    Timestamp: now,
-    Value: value,
-    Unit: "Count" as const,
+    metricName: METRIC_NAME,
+    dimensions: { [METRIC_DIMENSION]: annexName },
+    timestamp: now,
+    value,
+    unit: "Count" as const,
     // High resolution, so a lease alarm with a 10 s or 30 s period sees every heartbeat; a
     // standard-resolution datum is aggregated per minute and would leave such periods empty
     // (breaching). It costs nothing extra: PutMetricData is billed per call.
-    StorageResolution: 1,
+    storageResolution: 1 as const,
   }));
   const groups = batches(datums, MAX_DATUMS_PER_PUT_METRIC_DATA);
   await Promise.all(
     groups.map((metricData, index) =>
-      awsCall(
-        {
-          operation: `CloudWatch.PutMetricData (heartbeat batch ${index + 1} of ${groups.length}, ${metricData.length} annexes)`,
-        },
-        () =>
-          cloudWatch.send(new PutMetricDataCommand({ Namespace: METRIC_NAMESPACE, MetricData: metricData })),
+      cloud.putMetricData(
+        METRIC_NAMESPACE,
+        metricData,
+        `heartbeat batch ${index + 1} of ${groups.length}, ${metricData.length} annexes`,
       ),
     ),
   );

@@ -1,5 +1,4 @@
-import { awsCall } from "../aws/index.js";
-import type { AnnexContext } from "./context.js";
+import { type AnnexContext, cloudIn } from "./context.js";
 import { isOurs } from "./ownership.js";
 import { recordFromStack } from "./record.js";
 import type { AnnexRecord } from "./types.js";
@@ -14,19 +13,12 @@ export async function listAnnexes(
   ctx: AnnexContext,
   options: { region?: string; allPools?: boolean } = {},
 ): Promise<AnnexRecord[]> {
-  const clients = ctx.clients.forRegion(options.region ?? ctx.clients.config.region);
-  const cfn = await clients.cloudFormation();
-  const { paginateDescribeStacks } = await import("@aws-sdk/client-cloudformation");
+  const cloud = cloudIn(ctx, options.region);
   const records: AnnexRecord[] = [];
-  await awsCall({ operation: "CloudFormation.DescribeStacks (list)" }, async () => {
-    for await (const page of paginateDescribeStacks({ client: cfn }, {})) {
-      for (const stack of page.Stacks ?? []) {
-        if (stack.StackStatus === "DELETE_COMPLETE") continue;
-        if (options.allPools !== true && !isOurs(stack, ctx.pool)) continue;
-        const record = recordFromStack(stack, clients.config.region, ctx.defaults);
-        if (record !== undefined) records.push(record);
-      }
-    }
-  });
+  for (const stack of await cloud.listStacks()) {
+    if (options.allPools !== true && !isOurs(stack, ctx.pool)) continue;
+    const record = recordFromStack(stack, cloud.region, ctx.defaults);
+    if (record !== undefined) records.push(record);
+  }
   return records.sort((a, b) => a.name.localeCompare(b.name));
 }

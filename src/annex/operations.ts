@@ -1,11 +1,11 @@
-import type { AnnexContext } from "./context.js";
+import { type AnnexContext, cloudIn, nowOf } from "./context.js";
 import { type CreateOptions, createAnnex } from "./create.js";
 import { type DeleteResult, deleteAnnex } from "./delete.js";
 import { type ExtendResult, extendAnnex } from "./extend.js";
 import { sendHeartbeats } from "./heartbeat.js";
 import { listAnnexes } from "./list.js";
 import { type ResizeResult, resizeAnnex } from "./resize.js";
-import { type SetupOptions, setupAnnexAccount } from "./setup.js";
+import { readSetupOutputs, type SetupOptions, setupAnnexAccount } from "./setup.js";
 import { annexStatus } from "./status.js";
 import type {
   AnnexRecord,
@@ -14,6 +14,7 @@ import type {
   CreateResult,
   HeartbeatRoundResult,
   LeaseHeartbeat,
+  SetupOutputs,
   SetupResult,
 } from "./types.js";
 
@@ -33,7 +34,7 @@ export class AnnexOperations {
   }
 
   #region(region: string | undefined): string {
-    return region ?? this.context.clients.config.region;
+    return region ?? this.context.cloud.defaultRegion;
   }
 
   /** Runs `work` after any earlier operation on the same annex, in order. */
@@ -54,6 +55,11 @@ export class AnnexOperations {
 
   setup(options: SetupOptions = {}): Promise<SetupResult> {
     return setupAnnexAccount(this.context, options);
+  }
+
+  /** The setup stack's outputs, changing nothing; E_NOT_SET_UP when setup has not run. */
+  setupOutputs(region?: string): Promise<SetupOutputs> {
+    return readSetupOutputs(cloudIn(this.context, region));
   }
 
   create(request: AnnexRequest, options: CreateOptions = {}): Promise<CreateResult> {
@@ -90,7 +96,6 @@ export class AnnexOperations {
 
   /** One heartbeat round: ⌈N/1000⌉ PutMetricData calls for N annexes. */
   async heartbeat(heartbeats: readonly LeaseHeartbeat[], region?: string): Promise<HeartbeatRoundResult> {
-    const clients = this.context.clients.forRegion(this.#region(region));
-    return sendHeartbeats(await clients.cloudWatch(), heartbeats, this.context.now?.() ?? new Date());
+    return sendHeartbeats(cloudIn(this.context, region), heartbeats, nowOf(this.context));
   }
 }

@@ -1,11 +1,10 @@
-import type { Stack } from "@aws-sdk/client-cloudformation";
-import type { AwsClients } from "../aws/index.js";
+import type { CloudStack, RegionCloud } from "./cloud.js";
 import { TAG_POOL } from "./constants.js";
 import type { AnnexContext } from "./context.js";
 import { ANNEX_ERROR_CODES, AnnexError, OtherPoolError } from "./errors.js";
 import { annexStackName } from "./naming.js";
 import { recordFromStack } from "./record.js";
-import { describeStack, tagsOf } from "./stacks.js";
+import { describeStack } from "./stacks.js";
 import type { AnnexRecord } from "./types.js";
 
 /**
@@ -14,40 +13,35 @@ import type { AnnexRecord } from "./types.js";
  */
 
 /** True when the stack carries this helper's pool tag. */
-export function isOurs(stack: Stack, pool: string): boolean {
-  return tagsOf(stack).get(TAG_POOL) === pool;
+export function isOurs(stack: CloudStack, pool: string): boolean {
+  return stack.tags.get(TAG_POOL) === pool;
 }
 
 /** Throws {@link OtherPoolError} unless the stack is ours. */
-export function assertOurs(stack: Stack, pool: string, annex: string): void {
+export function assertOurs(stack: CloudStack, pool: string, annex: string): void {
   if (!isOurs(stack, pool)) {
-    throw new OtherPoolError(
-      annex,
-      stack.StackName ?? annexStackName(annex),
-      tagsOf(stack).get(TAG_POOL),
-      pool,
-    );
+    throw new OtherPoolError(annex, stack.name || annexStackName(annex), stack.tags.get(TAG_POOL), pool);
   }
 }
 
 /** The annex's stack and record, when it exists and is ours; E_NOT_FOUND or E_OTHER_POOL otherwise. */
 export async function ownedAnnex(
   ctx: AnnexContext,
-  clients: AwsClients,
+  cloud: RegionCloud,
   name: string,
   operation: string,
-): Promise<{ stack: Stack; record: AnnexRecord }> {
+): Promise<{ stack: CloudStack; record: AnnexRecord }> {
   const stackName = annexStackName(name);
-  const stack = await describeStack(await clients.cloudFormation(), stackName, name);
+  const stack = await describeStack(cloud, stackName, name);
   if (stack === undefined) {
     throw new AnnexError(
       ANNEX_ERROR_CODES.notFound,
-      `no annex "${name}" (stack ${stackName}) in ${clients.config.region}`,
+      `no annex "${name}" (stack ${stackName}) in ${cloud.region}`,
       { annex: name, stack: stackName, operation },
     );
   }
   assertOurs(stack, ctx.pool, name);
-  const record = recordFromStack(stack, clients.config.region, ctx.defaults);
+  const record = recordFromStack(stack, cloud.region, ctx.defaults);
   if (record === undefined) {
     throw new AnnexError(ANNEX_ERROR_CODES.notFound, `stack ${stackName} is not an annex stack`, {
       annex: name,

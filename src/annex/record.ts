@@ -1,8 +1,7 @@
-import type { Stack } from "@aws-sdk/client-cloudformation";
 import { requestFromTags } from "./canonical.js";
+import type { CloudStack } from "./cloud.js";
 import { TAG_DEADLINE, TAG_OWNER, TAG_POOL, TAG_REQUEST } from "./constants.js";
 import { annexNameOfStack } from "./naming.js";
-import { outputsOf, tagsOf } from "./stacks.js";
 import type { AnnexDefaults, AnnexRecord } from "./types.js";
 
 /**
@@ -11,30 +10,29 @@ import type { AnnexDefaults, AnnexRecord } from "./types.js";
  * stack is not an annex stack.
  */
 export function recordFromStack(
-  stack: Stack,
+  stack: CloudStack,
   region: string,
   defaults: AnnexDefaults,
 ): AnnexRecord | undefined {
-  const stackName = stack.StackName;
-  if (stackName === undefined) return undefined;
+  const stackName = stack.name;
   const name = annexNameOfStack(stackName);
   if (name === undefined) return undefined;
-  const tags = tagsOf(stack);
+  const tags = stack.tags;
   const deadlineText = tags.get(TAG_DEADLINE);
   const deadline = deadlineText === undefined ? undefined : new Date(deadlineText);
   return {
     name,
     stackName,
-    stackId: stack.StackId,
-    stackStatus: stack.StackStatus ?? "UNKNOWN",
+    stackId: stack.id,
+    stackStatus: stack.status,
     region,
     pool: tags.get(TAG_POOL),
     owner: tags.get(TAG_OWNER),
     deadline: deadline === undefined || Number.isNaN(deadline.getTime()) ? undefined : deadline,
     requestDigest: tags.get(TAG_REQUEST),
     request: requestFromTags(tags, defaults),
-    createdAt: stack.CreationTime,
-    outputs: outputsOf(stack),
+    createdAt: stack.createdAt,
+    outputs: stack.outputs,
   };
 }
 

@@ -1,6 +1,5 @@
-import { awsCall } from "../aws/index.js";
 import { ANNEX_OUTPUTS, annexResourceName } from "./constants.js";
-import type { AnnexContext } from "./context.js";
+import { type AnnexContext, cloudIn } from "./context.js";
 import { ANNEX_ERROR_CODES, AnnexError } from "./errors.js";
 import { ownedAnnex } from "./ownership.js";
 import type { AnnexRecord } from "./types.js";
@@ -33,8 +32,7 @@ export async function resizeAnnex(
   count: number,
   region?: string,
 ): Promise<ResizeResult> {
-  const clients = ctx.clients.forRegion(region ?? ctx.clients.config.region);
-  const { record } = await ownedAnnex(ctx, clients, name, "resize");
+  const { record } = await ownedAnnex(ctx, cloudIn(ctx, region), name, "resize");
   return setDesiredCapacity(ctx, record, count);
 }
 
@@ -52,16 +50,10 @@ export async function setDesiredCapacity(
       { annex: record.name, stack: record.stackName, operation: "resize" },
     );
   }
-  const clients = ctx.clients.forRegion(record.region);
-  const autoScaling = await clients.autoScaling();
-  const { UpdateAutoScalingGroupCommand } = await import("@aws-sdk/client-auto-scaling");
   const groupName = groupNameOf(record);
-  await awsCall(
-    { operation: "AutoScaling.UpdateAutoScalingGroup", annex: record.name, stack: record.stackName },
-    () =>
-      autoScaling.send(
-        new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: groupName, DesiredCapacity: count }),
-      ),
-  );
+  await cloudIn(ctx, record.region).setDesiredCapacity(groupName, count, {
+    annex: record.name,
+    stack: record.stackName,
+  });
   return { name: record.name, groupName, desiredCapacity: count };
 }

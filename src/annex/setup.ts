@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import {
   leaseCodeKey,
   renderSetupStack,
   SETUP_CAPABILITIES,
   type SetupStackParams,
 } from "../../templates/index.js";
-import { AWS_ERROR_CODES, type AwsClients, awsCall, isAwsError } from "../aws/index.js";
+import { AWS_ERROR_CODES, isAwsError } from "../aws/errors.js";
+import type { RegionCloud } from "./cloud.js";
 import { MANAGED_BY_VALUE, SETUP_OUTPUTS, SETUP_STACK_NAME, TAG_MANAGED_BY } from "./constants.js";
-import { type AnnexContext, DEFAULT_POLLING, logOf } from "./context.js";
+import { type AnnexContext, cloudIn, DEFAULT_POLLING, logOf } from "./context.js";
 import { ANNEX_ERROR_CODES, AnnexError } from "./errors.js";
-import { assertNotFailed, describeStack, outputsOf, waitForStack } from "./stacks.js";
+import { assertNotFailed, describeStack, waitForStack } from "./stacks.js";
 import type { SetupOutputs, SetupResult } from "./types.js";
 
 /**
@@ -61,76 +61,55 @@ async function leaseZip(options: SetupOptions): Promise<Uint8Array> {
 
 /** Creates or updates the setup stack and uploads the lease Lambda's code. */
 export async function setupAnnexAccount(ctx: AnnexContext, options: SetupOptions = {}): Promise<SetupResult> {
-  const clients = ctx.clients.forRegion(options.region ?? ctx.clients.config.region);
+  const cloud = cloudIn(ctx, options.region);
   const log = logOf(ctx);
   const polling = ctx.polling ?? DEFAULT_POLLING;
   const zip = await leaseZip(options);
-  const cfn = await clients.cloudFormation();
-  const sdk = await import("@aws-sdk/client-cloudformation");
   const stackName = SETUP_STACK_NAME;
   const base = options.template ?? {};
+  const tags = [{ Key: TAG_MANAGED_BY, Value: MANAGED_BY_VALUE }];
 
-  let stack = await describeStack(cfn, stackName);
+  let stack = await describeStack(cloud, stackName);
   let created = false;
   if (stack === undefined) {
-    log(`setup: creating stack ${stackName} in ${clients.config.region}`);
-    await awsCall({ operation: "CloudFormation.CreateStack", stack: stackName }, () =>
-      cfn.send(
-        new sdk.CreateStackCommand({
-          StackName: stackName,
-          TemplateBody: JSON.stringify(renderSetupStack(base)),
-          Capabilities: [...CAPABILITIES],
-          Tags: [{ Key: TAG_MANAGED_BY, Value: MANAGED_BY_VALUE }],
-          ClientRequestToken: `setup-${clients.config.region}-pass1`,
-        }),
-      ),
-    );
+    log(`setup: creating stack ${stackName} in ${cloud.region}`);
+    await cloud.createStack({
+      stackName,
+      templateBody: JSON.stringify(renderSetupStack(base)),
+      capabilities: CAPABILITIES,
+      tags,
+      clientRequestToken: `setup-${cloud.region}-pass1`,
+    });
     created = true;
   }
-  stack = await waitForStack(cfn, stackName, polling);
+  stack = await waitForStack(cloud, stackName, polling);
   assertNotFailed(stack, "setup");
-  const bucket = stack === undefined ? undefined : outputsOf(stack)[SETUP_OUTPUTS.tokenBucket];
+  const bucket = stack?.outputs[SETUP_OUTPUTS.tokenBucket];
   if (bucket === undefined) {
     throw new AnnexError(
       ANNEX_ERROR_CODES.notSetUp,
-      `setup stack ${stackName} has no ${SETUP_OUTPUTS.tokenBucket} output (status ${stack?.StackStatus ?? "gone"})`,
+      `setup stack ${stackName} has no ${SETUP_OUTPUTS.tokenBucket} output (status ${stack?.status ?? "gone"})`,
       { stack: stackName, operation: "setup" },
     );
   }
 
   const digest = createHash("sha256").update(zip).digest("hex");
   const key = leaseCodeKey(digest);
-  const s3 = await clients.s3();
-  const { PutObjectCommand } = await import("@aws-sdk/client-s3");
-  await awsCall({ operation: "S3.PutObject", stack: stackName }, () =>
-    s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: zip,
-        ContentType: "application/zip",
-        ServerSideEncryption: "AES256",
-      }),
-    ),
-  );
+  await cloud.putObject({ bucket, key, body: zip, contentType: "application/zip" }, { stack: stackName });
 
   let changed = true;
   try {
-    await awsCall({ operation: "CloudFormation.UpdateStack", stack: stackName }, () =>
-      cfn.send(
-        new sdk.UpdateStackCommand({
-          StackName: stackName,
-          TemplateBody: JSON.stringify(renderSetupStack({ ...base, leaseCode: { s3Key: key } })),
-          Capabilities: [...CAPABILITIES],
-          Tags: [{ Key: TAG_MANAGED_BY, Value: MANAGED_BY_VALUE }],
-        }),
-      ),
-    );
+    await cloud.updateStack({
+      stackName,
+      template: { body: JSON.stringify(renderSetupStack({ ...base, leaseCode: { s3Key: key } })) },
+      capabilities: CAPABILITIES,
+      tags,
+    });
   } catch (error) {
     if (!isAwsError(error, AWS_ERROR_CODES.noChange)) throw error;
     changed = false;
   }
-  stack = await waitForStack(cfn, stackName, polling);
+  stack = await waitForStack(cloud, stackName, polling);
   assertNotFailed(stack, "setup");
   if (stack === undefined) {
     throw new AnnexError(ANNEX_ERROR_CODES.notSetUp, `setup stack ${stackName} disappeared during setup`, {
@@ -138,17 +117,17 @@ export async function setupAnnexAccount(ctx: AnnexContext, options: SetupOptions
       operation: "setup",
     });
   }
-  log(`setup: stack ${stackName} is ${stack.StackStatus ?? "?"}`);
+  log(`setup: stack ${stackName} is ${stack.status}`);
   return {
     stackName,
-    stackId: stack.StackId,
-    stackStatus: stack.StackStatus ?? "UNKNOWN",
+    stackId: stack.id,
+    stackStatus: stack.status,
     outcome: created ? "created" : changed ? "updated" : "unchanged",
-    outputs: setupOutputsOf(outputsOf(stack), stackName),
+    outputs: setupOutputsOf(stack.outputs, stackName),
   };
 }
 
-function setupOutputsOf(all: Record<string, string>, stackName: string): SetupOutputs {
+function setupOutputsOf(all: Readonly<Record<string, string>>, stackName: string): SetupOutputs {
   const tokenBucket = all[SETUP_OUTPUTS.tokenBucket];
   const leaseFunctionArn = all[SETUP_OUTPUTS.leaseFunctionArn];
   const cloudFormationRoleArn = all[SETUP_OUTPUTS.serviceRoleArn];
@@ -168,15 +147,14 @@ function setupOutputsOf(all: Record<string, string>, stackName: string): SetupOu
 }
 
 /** Reads the setup stack's outputs; a clear E_NOT_SET_UP error when setup has not run. */
-export async function readSetupOutputs(clients: AwsClients): Promise<SetupOutputs> {
-  const cfn: CloudFormationClient = await clients.cloudFormation();
-  const stack = await describeStack(cfn, SETUP_STACK_NAME);
+export async function readSetupOutputs(cloud: RegionCloud): Promise<SetupOutputs> {
+  const stack = await describeStack(cloud, SETUP_STACK_NAME);
   if (stack === undefined) {
     throw new AnnexError(
       ANNEX_ERROR_CODES.notSetUp,
-      `no setup stack ${SETUP_STACK_NAME} in ${clients.config.region}: run setup (condor-annex setup, or ANNEX_SETUP) first`,
+      `no setup stack ${SETUP_STACK_NAME} in ${cloud.region}: run setup (condor-annex setup, or ANNEX_SETUP) first`,
       { stack: SETUP_STACK_NAME },
     );
   }
-  return setupOutputsOf(outputsOf(stack), SETUP_STACK_NAME);
+  return setupOutputsOf(stack.outputs, SETUP_STACK_NAME);
 }

@@ -1,32 +1,16 @@
-import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
-import { AWS_ERROR_CODES, awsCall, isAwsError } from "../aws/index.js";
+import type { CloudStack, RegionCloud } from "./cloud.js";
 import { DEFAULT_POLLING, type StackPolling } from "./context.js";
 import { ANNEX_ERROR_CODES, AnnexError } from "./errors.js";
 
-/** Stack helpers shared by the operations: describe, wait, read tags and outputs. */
+/** Stack helpers shared by the operations: wait for a stack, judge its status. */
 
 /** The stack by name, or undefined when there is none (or only a deleted one). */
-export async function describeStack(
-  cfn: CloudFormationClient,
+export function describeStack(
+  cloud: RegionCloud,
   stackName: string,
   annex?: string,
-): Promise<Stack | undefined> {
-  const { DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
-  try {
-    const out = await awsCall(
-      {
-        operation: "CloudFormation.DescribeStacks",
-        stack: stackName,
-        ...(annex === undefined ? {} : { annex }),
-      },
-      () => cfn.send(new DescribeStacksCommand({ StackName: stackName })),
-    );
-    const stack = out.Stacks?.[0];
-    return stack === undefined || stack.StackStatus === "DELETE_COMPLETE" ? undefined : stack;
-  } catch (error) {
-    if (isAwsError(error, AWS_ERROR_CODES.notFound)) return undefined;
-    throw error;
-  }
+): Promise<CloudStack | undefined> {
+  return cloud.describeStack(stackName, annex === undefined ? {} : { annex });
 }
 
 /** True for statuses in which the stack is still changing. */
@@ -57,45 +41,27 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * (the caller reports progress rather than failing: CloudFormation keeps going).
  */
 export async function waitForStack(
-  cfn: CloudFormationClient,
+  cloud: RegionCloud,
   stackName: string,
   polling: StackPolling = DEFAULT_POLLING,
   annex?: string,
-): Promise<Stack | undefined> {
+): Promise<CloudStack | undefined> {
   const started = Date.now();
   for (;;) {
-    const stack = await describeStack(cfn, stackName, annex);
-    if (stack === undefined || !isInProgress(stack.StackStatus)) return stack;
+    const stack = await describeStack(cloud, stackName, annex);
+    if (stack === undefined || !isInProgress(stack.status)) return stack;
     if (Date.now() - started >= polling.timeoutMs) return stack;
     await sleep(polling.intervalMs);
   }
 }
 
 /** Throws a clear error when a stack settled in a failed state. */
-export function assertNotFailed(stack: Stack | undefined, what: string, annex?: string): void {
-  if (stack !== undefined && isFailed(stack.StackStatus)) {
+export function assertNotFailed(stack: CloudStack | undefined, what: string, annex?: string): void {
+  if (stack !== undefined && isFailed(stack.status)) {
     throw new AnnexError(
       ANNEX_ERROR_CODES.stackFailed,
-      `${what}: stack ${stack.StackName ?? "?"} is ${stack.StackStatus ?? "?"}${stack.StackStatusReason === undefined ? "" : ` (${stack.StackStatusReason})`}`,
-      { stack: stack.StackName ?? "", ...(annex === undefined ? {} : { annex }) },
+      `${what}: stack ${stack.name} is ${stack.status}${stack.statusReason === undefined ? "" : ` (${stack.statusReason})`}`,
+      { stack: stack.name, ...(annex === undefined ? {} : { annex }) },
     );
   }
-}
-
-/** The stack's tags as a map. */
-export function tagsOf(stack: Stack): Map<string, string> {
-  const tags = new Map<string, string>();
-  for (const tag of stack.Tags ?? []) if (tag.Key !== undefined) tags.set(tag.Key, tag.Value ?? "");
-  return tags;
-}
-
-/** The stack's outputs by key. */
-export function outputsOf(stack: Stack): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const output of stack.Outputs ?? []) {
-    if (output.OutputKey !== undefined && output.OutputValue !== undefined) {
-      outputs[output.OutputKey] = output.OutputValue;
-    }
-  }
-  return outputs;
 }

@@ -1,6 +1,4 @@
-import type { AutoScalingGroup } from "@aws-sdk/client-auto-scaling";
-import type { MetricAlarm } from "@aws-sdk/client-cloudwatch";
-import { awsCall } from "../aws/index.js";
+import type { RegionCloud } from "./cloud.js";
 import {
   ANNEX_OUTPUTS,
   leaseAlarmName,
@@ -11,7 +9,7 @@ import {
   METRIC_NAME,
   METRIC_NAMESPACE,
 } from "./constants.js";
-import { type AnnexContext, nowOf } from "./context.js";
+import { type AnnexContext, cloudIn, nowOf } from "./context.js";
 import { batches } from "./heartbeat.js";
 import { listAnnexes } from "./list.js";
 import { ownedAnnex } from "./ownership.js";
@@ -28,17 +26,17 @@ export async function annexStatus(
   ctx: AnnexContext,
   options: { name?: string; region?: string } = {},
 ): Promise<AnnexStatus[]> {
-  const clients = ctx.clients.forRegion(options.region ?? ctx.clients.config.region);
+  const cloud = cloudIn(ctx, options.region);
   const records =
     options.name === undefined
-      ? await listAnnexes(ctx, { region: clients.config.region })
-      : [(await ownedAnnex(ctx, clients, options.name, "status")).record];
+      ? await listAnnexes(ctx, { region: cloud.region })
+      : [(await ownedAnnex(ctx, cloud, options.name, "status")).record];
   if (records.length === 0) return [];
 
   const [groups, alarms, heartbeats] = await Promise.all([
-    describeGroups(ctx, records),
-    describeAlarms(ctx, records),
-    lastHeartbeats(ctx, records),
+    describeGroups(cloud, records),
+    describeAlarms(cloud, records),
+    lastHeartbeats(ctx, cloud, records),
   ]);
   return records.map((record) => ({
     record,
@@ -52,135 +50,42 @@ function alarmNameOf(record: AnnexRecord): string {
   return record.outputs[ANNEX_OUTPUTS.leaseAlarmName] ?? leaseAlarmName(record.name);
 }
 
-async function describeGroups(ctx: AnnexContext, records: readonly AnnexRecord[]) {
-  const clients = ctx.clients.forRegion(records[0]?.region ?? ctx.clients.config.region);
-  const autoScaling = await clients.autoScaling();
-  const { paginateDescribeAutoScalingGroups } = await import("@aws-sdk/client-auto-scaling");
+async function describeGroups(cloud: RegionCloud, records: readonly AnnexRecord[]) {
   const found = new Map<string, AnnexGroupStatus>();
   for (const names of batches(records.map(groupNameOf), MAX_GROUPS_PER_CALL)) {
-    await awsCall({ operation: "AutoScaling.DescribeAutoScalingGroups" }, async () => {
-      for await (const page of paginateDescribeAutoScalingGroups(
-        { client: autoScaling },
-        { AutoScalingGroupNames: names, MaxRecords: MAX_GROUPS_PER_CALL },
-      )) {
-        for (const group of page.AutoScalingGroups ?? []) {
-          if (group.AutoScalingGroupName !== undefined)
-            found.set(group.AutoScalingGroupName, groupStatus(group));
-        }
-      }
-    });
+    for (const group of await cloud.describeGroups(names)) found.set(group.groupName, group);
   }
   return found;
 }
 
-function groupStatus(group: AutoScalingGroup): AnnexGroupStatus {
-  const policy = group.MixedInstancesPolicy;
-  const overrides = policy?.LaunchTemplate?.Overrides ?? [];
-  const types = overrides.map((o) => o.InstanceType).filter((t): t is string => t !== undefined);
-  return {
-    groupName: group.AutoScalingGroupName ?? "",
-    desiredCapacity: group.DesiredCapacity,
-    minSize: group.MinSize,
-    maxSize: group.MaxSize,
-    instanceTypes: types,
-    onDemandBase: policy?.InstancesDistribution?.OnDemandBaseCapacity,
-    onDemandPercentageAboveBase: policy?.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity,
-    instances: (group.Instances ?? []).map((instance) => ({
-      instanceId: instance.InstanceId ?? "",
-      instanceType: instance.InstanceType,
-      availabilityZone: instance.AvailabilityZone,
-      lifecycleState: instance.LifecycleState,
-      healthStatus: instance.HealthStatus,
-    })),
-  };
-}
-
-async function describeAlarms(ctx: AnnexContext, records: readonly AnnexRecord[]) {
-  const clients = ctx.clients.forRegion(records[0]?.region ?? ctx.clients.config.region);
-  const cloudWatch = await clients.cloudWatch();
-  const { paginateDescribeAlarms } = await import("@aws-sdk/client-cloudwatch");
+async function describeAlarms(cloud: RegionCloud, records: readonly AnnexRecord[]) {
   const found = new Map<string, LeaseAlarmStatus>();
   for (const names of batches(records.map(alarmNameOf), MAX_ALARM_NAMES_PER_CALL)) {
-    await awsCall({ operation: "CloudWatch.DescribeAlarms" }, async () => {
-      for await (const page of paginateDescribeAlarms(
-        { client: cloudWatch },
-        { AlarmNames: names, AlarmTypes: ["MetricAlarm"] },
-      )) {
-        for (const alarm of page.MetricAlarms ?? []) {
-          if (alarm.AlarmName !== undefined) found.set(alarm.AlarmName, alarmStatus(alarm));
-        }
-      }
-    });
+    for (const alarm of await cloud.describeAlarms(names)) found.set(alarm.alarmName, alarm);
   }
   return found;
-}
-
-function alarmStatus(alarm: MetricAlarm): LeaseAlarmStatus {
-  return {
-    alarmName: alarm.AlarmName ?? "",
-    state: alarm.StateValue,
-    namespace: alarm.Namespace,
-    metricName: alarm.MetricName,
-    statistic: alarm.Statistic,
-    comparisonOperator: alarm.ComparisonOperator,
-    threshold: alarm.Threshold,
-    periodSeconds: alarm.Period,
-    evaluationPeriods: alarm.EvaluationPeriods,
-    treatMissingData: alarm.TreatMissingData,
-    alarmActions: alarm.AlarmActions ?? [],
-  };
 }
 
 /** Newest heartbeat datapoint per annex within its lease window: one query per annex, 500 per call. */
-async function lastHeartbeats(ctx: AnnexContext, records: readonly AnnexRecord[]) {
-  const clients = ctx.clients.forRegion(records[0]?.region ?? ctx.clients.config.region);
-  const cloudWatch = await clients.cloudWatch();
-  const { GetMetricDataCommand } = await import("@aws-sdk/client-cloudwatch");
+async function lastHeartbeats(ctx: AnnexContext, cloud: RegionCloud, records: readonly AnnexRecord[]) {
   const now = nowOf(ctx);
   const windowMinutes = Math.max(...records.map((r) => r.request?.leaseMinutes ?? ctx.defaults.leaseMinutes));
   const found = new Map<string, Date>();
   for (const group of batches([...records], MAX_METRIC_QUERIES_PER_CALL)) {
-    const queries = group.map((record, index) => ({
-      Id: `h${index}`,
-      Label: record.name,
-      MetricStat: {
-        Metric: {
-          Namespace: METRIC_NAMESPACE,
-          MetricName: METRIC_NAME,
-          Dimensions: [{ Name: METRIC_DIMENSION, Value: record.name }],
-        },
-        Period: 60,
-        Stat: "Maximum",
-      },
-      ReturnData: true,
+    const queries = group.map((record) => ({
+      label: record.name,
+      namespace: METRIC_NAMESPACE,
+      metricName: METRIC_NAME,
+      dimensions: { [METRIC_DIMENSION]: record.name },
+      periodSeconds: 60,
+      stat: "Maximum" as const,
     }));
-    let nextToken: string | undefined;
-    do {
-      const out = await awsCall({ operation: "CloudWatch.GetMetricData" }, () =>
-        cloudWatch.send(
-          new GetMetricDataCommand({
-            MetricDataQueries: queries,
-            StartTime: new Date(now.getTime() - windowMinutes * 60_000 - 60_000),
-            EndTime: new Date(now.getTime() + 60_000),
-            ScanBy: "TimestampDescending",
-            ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-          }),
-        ),
-      );
-      for (const result of out.MetricDataResults ?? []) {
-        const index = Number((result.Id ?? "").slice(1));
-        const record = group[index];
-        const newest = (result.Timestamps ?? []).reduce<Date | undefined>(
-          (latest, t) => (latest === undefined || t > latest ? t : latest),
-          undefined,
-        );
-        if (record !== undefined && newest !== undefined) {
-          const previous = found.get(record.name);
-          if (previous === undefined || newest > previous) found.set(record.name, newest);
-        }
-      }
-      nextToken = out.NextToken;
-    } while (nextToken !== undefined);
+    const newest = await cloud.latestDatapoints(
+      queries,
+      new Date(now.getTime() - windowMinutes * 60_000 - 60_000),
+      new Date(now.getTime() + 60_000),
+    );
+    for (const [name, at] of newest) found.set(name, at);
   }
   return found;
 }

@@ -1,5 +1,4 @@
-import type { EC2Client } from "@aws-sdk/client-ec2";
-import { awsCall } from "../aws/index.js";
+import type { RegionCloud } from "./cloud.js";
 import { ANNEX_ERROR_CODES, AnnexError } from "./errors.js";
 
 /** Where an annex's instances go: subnets and their VPC (the security group must live there). */
@@ -14,16 +13,13 @@ export interface Placement {
  * launch wherever capacity is (DescribeVpcs isDefault, then DescribeSubnets default-for-az).
  */
 export async function resolvePlacement(
-  ec2: EC2Client,
+  cloud: RegionCloud,
   requested: readonly string[],
   annex: string,
 ): Promise<Placement> {
-  const { DescribeSubnetsCommand, DescribeVpcsCommand } = await import("@aws-sdk/client-ec2");
   if (requested.length > 0) {
-    const out = await awsCall({ operation: "EC2.DescribeSubnets", annex }, () =>
-      ec2.send(new DescribeSubnetsCommand({ SubnetIds: [...requested] })),
-    );
-    const vpcs = new Set((out.Subnets ?? []).map((subnet) => subnet.VpcId));
+    const subnets = await cloud.describeSubnets(requested, annex);
+    const vpcs = new Set(subnets.map((subnet) => subnet.vpcId));
     const [vpcId] = vpcs;
     if (vpcs.size !== 1 || vpcId === undefined) {
       throw new AnnexError(
@@ -34,10 +30,7 @@ export async function resolvePlacement(
     }
     return { vpcId, subnets: [...requested] };
   }
-  const vpcs = await awsCall({ operation: "EC2.DescribeVpcs", annex }, () =>
-    ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "is-default", Values: ["true"] }] })),
-  );
-  const vpcId = vpcs.Vpcs?.[0]?.VpcId;
+  const vpcId = await cloud.defaultVpc(annex);
   if (vpcId === undefined) {
     throw new AnnexError(
       ANNEX_ERROR_CODES.noSubnets,
@@ -45,21 +38,11 @@ export async function resolvePlacement(
       { annex },
     );
   }
-  const subnets = await awsCall({ operation: "EC2.DescribeSubnets", annex }, () =>
-    ec2.send(
-      new DescribeSubnetsCommand({
-        Filters: [
-          { Name: "vpc-id", Values: [vpcId] },
-          { Name: "default-for-az", Values: ["true"] },
-        ],
-      }),
-    ),
-  );
   // One subnet per availability zone, sorted by zone so the choice is stable.
   const byZone = new Map<string, string>();
-  for (const subnet of subnets.Subnets ?? []) {
-    if (subnet.SubnetId === undefined || subnet.AvailabilityZone === undefined) continue;
-    if (!byZone.has(subnet.AvailabilityZone)) byZone.set(subnet.AvailabilityZone, subnet.SubnetId);
+  for (const subnet of await cloud.defaultSubnets(vpcId, annex)) {
+    if (subnet.subnetId === undefined || subnet.availabilityZone === undefined) continue;
+    if (!byZone.has(subnet.availabilityZone)) byZone.set(subnet.availabilityZone, subnet.subnetId);
   }
   const chosen = [...byZone.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, id]) => id);
   if (chosen.length === 0) {

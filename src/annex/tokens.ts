@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
-import type { S3Client } from "@aws-sdk/client-s3";
-import { awsCall } from "../aws/index.js";
+import type { RegionCloud } from "./cloud.js";
 import { KNOBS, tokenKeyPrefix, tokenObjectKey } from "./constants.js";
 import type { KnobReader } from "./defaults.js";
 import { ANNEX_ERROR_CODES, AnnexError } from "./errors.js";
@@ -111,43 +110,26 @@ function nonEmptyToken(text: string, message: string, context: { annex: string; 
 
 /** Puts the token at `tokens/<annex>/pool.token`, encrypted at rest (SSE-S3). Returns the key. */
 export async function uploadPoolToken(
-  s3: S3Client,
+  cloud: RegionCloud,
   bucket: string,
   annexName: string,
   token: Secret,
 ): Promise<string> {
-  const { PutObjectCommand } = await import("@aws-sdk/client-s3");
   const key = tokenObjectKey(annexName);
-  await awsCall({ operation: "S3.PutObject", annex: annexName }, () =>
-    s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: token.reveal(),
-        ContentType: "text/plain",
-        ServerSideEncryption: "AES256",
-      }),
-    ),
+  await cloud.putObject(
+    { bucket, key, body: token.reveal(), contentType: "text/plain" },
+    { annex: annexName },
   );
   return key;
 }
 
 /** Deletes every object under `tokens/<annex>/` (paginated); returns the keys deleted. */
-export async function deleteAnnexTokens(s3: S3Client, bucket: string, annexName: string): Promise<string[]> {
-  const { DeleteObjectCommand, paginateListObjectsV2 } = await import("@aws-sdk/client-s3");
-  const keys: string[] = [];
-  await awsCall({ operation: "S3.ListObjectsV2", annex: annexName }, async () => {
-    for await (const page of paginateListObjectsV2(
-      { client: s3 },
-      { Bucket: bucket, Prefix: tokenKeyPrefix(annexName) },
-    )) {
-      for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
-    }
-  });
-  for (const key of keys) {
-    await awsCall({ operation: "S3.DeleteObject", annex: annexName }, () =>
-      s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
-    );
-  }
+export async function deleteAnnexTokens(
+  cloud: RegionCloud,
+  bucket: string,
+  annexName: string,
+): Promise<string[]> {
+  const keys = await cloud.listObjectKeys(bucket, tokenKeyPrefix(annexName), { annex: annexName });
+  for (const key of keys) await cloud.deleteObject(bucket, key, { annex: annexName });
   return keys;
 }

@@ -3,6 +3,7 @@
  * {@link AwsClients} and makes every call through {@link awsCall}, which translates failures
  * into {@link AwsError}s.
  */
+export { AwsAnnexCloud } from "./annex-cloud.js";
 export { ApiCallCounter, addCallCounter, operationName } from "./call-counter.js";
 export { AwsClients, type ResolvedAwsConfig, resolveAwsConfig } from "./clients.js";
 export { AWS_DEFAULTS, AWS_ENV } from "./constants.js";

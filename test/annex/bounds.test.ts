@@ -2,13 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { type AnnexRecord, extendAnnex, parseAnnexRequest } from "../../src/annex/index.js";
 import { setDesiredCapacity } from "../../src/annex/resize.js";
-import { ApiCallCounter, AwsClients } from "../../src/aws/index.js";
+import { FakeCloud } from "./fake-cloud.js";
 import { TEST_DEFAULTS } from "./support.js";
 
-const counter = new ApiCallCounter();
+const cloud = new FakeCloud();
 const ctx = {
-  // An endpoint nothing listens on: any AWS call would fail with E_UNAVAILABLE, not E_INVALID_REQUEST.
-  clients: new AwsClients({ endpoint: "http://127.0.0.1:9", maxAttempts: 1, callCounter: counter }, {}),
+  cloud,
   defaults: TEST_DEFAULTS,
   pool: "cm.example.org:9618",
 };
@@ -34,7 +33,7 @@ describe("bounds checked before AWS is called", () => {
       code: "E_INVALID_REQUEST",
       message: `Count: expected an integer from 0 to MaxInstances (3) of annex "small", got ${count}`,
     });
-    expect(counter.calls()).toBe(0);
+    expect(cloud.calls).toEqual([]);
   });
 
   it.each([0, -2, 169, Number.NaN])("extend by %s hours is refused", async (hours) => {
@@ -44,6 +43,6 @@ describe("bounds checked before AWS is called", () => {
         /^Hours: expected a number of hours greater than 0 and at most 168, got /,
       ),
     });
-    expect(counter.calls()).toBe(0);
+    expect(cloud.calls).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { AnnexOperations } from "../../src/annex/index.js";
-import { ApiCallCounter, AwsClients } from "../../src/aws/index.js";
+import { ApiCallCounter, AwsAnnexCloud, AwsClients } from "../../src/aws/index.js";
 import { freePort } from "../support/free-port.js";
 import { TEST_DEFAULTS } from "./support.js";
 
@@ -37,7 +37,11 @@ const clients = new AwsClients({
   credentials: { accessKeyId: "test", secretAccessKey: "test" },
   callCounter: counter,
 });
-const ops = new AnnexOperations({ clients, defaults: TEST_DEFAULTS, pool: "bench.example.org" });
+const ops = new AnnexOperations({
+  cloud: new AwsAnnexCloud(clients),
+  defaults: TEST_DEFAULTS,
+  pool: "bench.example.org",
+});
 
 try {
   process.stdout.write(`endpoint ${endpoint}\n`);

@@ -1,5 +1,4 @@
-import type { Activity } from "@aws-sdk/client-auto-scaling";
-import { type AwsClients, awsCall } from "../../aws/index.js";
+import type { AnnexCloud, ScalingActivity } from "../cloud.js";
 
 /**
  * Insufficient-capacity failures of an annex's AutoScaling group, read from its scaling
@@ -12,12 +11,7 @@ import { type AwsClients, awsCall } from "../../aws/index.js";
  * The first names the type; the second does not, and then a group of one type blames that type.
  */
 
-/** A scaling activity as far as the parser needs it. */
-export interface ScalingActivity {
-  readonly statusCode: string | undefined;
-  readonly message: string;
-  readonly startTime: Date | undefined;
-}
+export type { ScalingActivity } from "../cloud.js";
 
 const CAPACITY_FAILURE =
   /insufficientinstancecapacity|insufficient capacity|do not have sufficient|no spot capacity/i;
@@ -48,28 +42,13 @@ export function typesFailedForCapacity(
   return [...failed].sort();
 }
 
-function activityOf(activity: Activity): ScalingActivity {
-  return {
-    statusCode: activity.StatusCode,
-    message: [activity.StatusMessage, activity.Description, activity.Cause].filter(Boolean).join(" "),
-    startTime: activity.StartTime,
-  };
-}
-
 /** The group's latest scaling activities (one DescribeScalingActivities call, newest first). */
-export async function recentScalingActivities(
-  clients: AwsClients,
+export function recentScalingActivities(
+  cloud: AnnexCloud,
   region: string,
   groupName: string,
   annex: string,
   maxRecords = 20,
 ): Promise<ScalingActivity[]> {
-  const autoScaling = await clients.forRegion(region).autoScaling();
-  const { DescribeScalingActivitiesCommand } = await import("@aws-sdk/client-auto-scaling");
-  const out = await awsCall({ operation: "AutoScaling.DescribeScalingActivities", annex }, () =>
-    autoScaling.send(
-      new DescribeScalingActivitiesCommand({ AutoScalingGroupName: groupName, MaxRecords: maxRecords }),
-    ),
-  );
-  return (out.Activities ?? []).map(activityOf);
+  return cloud.inRegion(region).scalingActivities(groupName, maxRecords, annex);
 }

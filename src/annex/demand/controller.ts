@@ -17,6 +17,7 @@ import {
   type SnapshotJob,
 } from "./compute.js";
 import { DEFAULT_RAMP_POLICY, type RampPolicy } from "./damping.js";
+import { HeartbeatLoop, type IntervalTimer } from "./heartbeat-loop.js";
 import { INSTANCE_TYPE_CACHE_MS, InstanceTypeCatalog } from "./instance-types.js";
 import { OfferingBlocklist } from "./offering-blocklist.js";
 
@@ -133,6 +134,8 @@ export interface DemandControllerOptions {
   readonly log?: (message: string) => void;
   /** Milliseconds since the epoch (tests move it). */
   readonly now?: () => number;
+  /** The heartbeat timer (default `setInterval`). */
+  readonly timer?: IntervalTimer;
 }
 
 /** The stateful demand loop of one helper. */
@@ -150,9 +153,8 @@ export class DemandController {
   readonly #creating = new Set<string>();
   /** Request validations by request text (the defaults are fixed for the helper's life). */
   readonly #validations = new Map<string, RequestValidation>();
+  readonly #heartbeats: HeartbeatLoop;
   #queue: Promise<unknown> = Promise.resolve();
-  #beats: { snapshotTime: number; byRegion: Map<string, LeaseHeartbeat[]>; periodMs: number } | undefined;
-  #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: DemandControllerOptions) {
     this.#ops = options.ops;
@@ -161,11 +163,19 @@ export class DemandController {
     this.#log = options.log ?? (() => {});
     this.#now = options.now ?? Date.now;
     this.#catalog = new InstanceTypeCatalog(
-      options.ops.context.clients,
+      options.ops.context.cloud,
       this.#settings.instanceTypeCacheMs,
       this.#now,
     );
     this.#blocklist = new OfferingBlocklist(this.#settings.offeringBlockMs, this.#now);
+    this.#heartbeats = new HeartbeatLoop({
+      send: (heartbeats, region) => this.#ops.heartbeat(heartbeats, region),
+      snapshotMaxAgeMs: this.#settings.snapshotMaxAgeMs,
+      intervalMs: this.#settings.heartbeatIntervalMs,
+      now: this.#now,
+      log: this.#log,
+      ...(options.timer === undefined ? {} : { timer: options.timer }),
+    });
   }
 
   /** The latest outcome for an annex (for ANNEX_STATUS), if a snapshot named it. */
@@ -175,12 +185,12 @@ export class DemandController {
 
   /** Whether the heartbeat timer is running. */
   get heartbeating(): boolean {
-    return this.#timer !== undefined;
+    return this.#heartbeats.running;
   }
 
   /** Stops the heartbeat timer (shutdown). */
   close(): void {
-    this.#stopTimer();
+    this.#heartbeats.stop();
   }
 
   /** Processes a snapshot; snapshots are processed one at a time, in arrival order. */
@@ -273,7 +283,7 @@ export class DemandController {
         this.#lastCapacityCheck.set(key, this.#now());
         try {
           const activities = await recentScalingActivities(
-            this.#ops.context.clients,
+            this.#ops.context.cloud,
             annex.region,
             annex.groupName,
             name,
@@ -380,12 +390,12 @@ export class DemandController {
         const leases = beats.map(
           (o) => existing.get(o.name)?.leaseMinutes ?? o.request?.leaseMinutes ?? this.#defaults.leaseMinutes,
         );
-        this.#startTimer(snapshotTime, byRegion, leases);
+        this.#heartbeats.follow(snapshotTime, byRegion, leases);
       } else {
         this.#log(
           `demand: snapshot from ${new Date(snapshotTime * 1000).toISOString()} is older than ${this.#settings.snapshotMaxAgeMs / 1000} s; no heartbeats`,
         );
-        this.#stopTimer();
+        this.#heartbeats.stop();
       }
     }
     for (const o of final) {
@@ -470,50 +480,6 @@ export class DemandController {
         code,
         false,
       );
-    }
-  }
-
-  #startTimer(snapshotTime: number, byRegion: Map<string, LeaseHeartbeat[]>, leaseMinutes: number[]): void {
-    if (byRegion.size === 0) {
-      if (this.#timer !== undefined) this.#log("demand: no annex has demand; heartbeats stop");
-      this.#stopTimer();
-      return;
-    }
-    const shortestLeaseMs = Math.min(...leaseMinutes) * 60_000;
-    const periodMs = Math.max(1_000, Math.min(this.#settings.heartbeatIntervalMs, shortestLeaseMs / 2));
-    this.#beats = { snapshotTime, byRegion, periodMs };
-    if (this.#timer !== undefined && this.#beats.periodMs === periodMs) return;
-    this.#stopTimer();
-    this.#beats = { snapshotTime, byRegion, periodMs };
-    this.#timer = setInterval(() => void this.#tick(), periodMs);
-    this.#timer.unref();
-  }
-
-  #stopTimer(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
-    this.#beats = undefined;
-  }
-
-  async #tick(): Promise<void> {
-    const beats = this.#beats;
-    if (beats === undefined) return;
-    if (this.#now() / 1000 - beats.snapshotTime > this.#settings.snapshotMaxAgeMs / 1000) {
-      this.#log(
-        `demand: the latest snapshot (${new Date(beats.snapshotTime * 1000).toISOString()}) is stale; heartbeats stop until a fresh one arrives`,
-      );
-      this.#stopTimer();
-      return;
-    }
-    for (const [region, list] of beats.byRegion) {
-      try {
-        const round = await this.#ops.heartbeat(list, region);
-        this.#log(
-          `demand: heartbeat round in ${region}: ${round.annexes} annexes, ${round.putMetricDataCalls} PutMetricData`,
-        );
-      } catch (error) {
-        this.#log(`demand: heartbeat round in ${region} failed: ${errorMessage(error)}`);
-      }
     }
   }
 }

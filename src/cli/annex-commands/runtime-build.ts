@@ -12,7 +12,7 @@ import {
   poolIdFromKnobs,
   tokenSourceFromKnobs,
 } from "../../annex/index.js";
-import { ApiCallCounter, AwsClients } from "../../aws/index.js";
+import { ApiCallCounter, AwsAnnexCloud, AwsClients } from "../../aws/index.js";
 import type { GahpStatistics } from "../../gahp/statistics.js";
 import { HTCondorKnobs, type KnobSource } from "../knobs.js";
 import { type AnnexRuntime, COMMAND_KNOBS, CommandFailure, type RuntimeDeps } from "./runtime.js";
@@ -124,7 +124,7 @@ export async function buildRuntime(deps: RuntimeDeps): Promise<AnnexRuntime> {
   const counter = new StatisticsCallCounter(deps.statistics);
   const clients = new AwsClients({ region: defaults.region, callCounter: counter }, deps.env);
   const ops = new AnnexOperations({
-    clients,
+    cloud: new AwsAnnexCloud(clients),
     defaults,
     pool: pool ?? "",
     ...(tokenSource === undefined ? {} : { tokenSource }),

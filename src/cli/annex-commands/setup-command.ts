@@ -12,17 +12,23 @@ import { withRuntime } from "./runtime.js";
 export interface SetupCommandRequest {
   readonly region: string | undefined;
   readonly leaseFunctionZip: string | undefined;
+  /** Only read the setup stack's outputs (`condor-annex setup --check`). */
+  readonly check: boolean;
 }
 
-/** `[ Region; LeaseFunctionZip ]`, both optional. */
+/** `[ Region; LeaseFunctionZip; Check ]`, all optional. */
 export function validateSetup(sourced: SourcedAd): Checked<SetupCommandRequest> {
   const reader = new ArgumentReader("ANNEX_SETUP", sourced);
   const region = readRegion(reader);
   const leaseFunctionZip = reader.string("LeaseFunctionZip", { form: "the path of the lease Lambda zip" });
-  return reader.finish(() => ({ region, leaseFunctionZip }));
+  const check = reader.boolean("Check") ?? false;
+  return reader.finish(() => ({ region, leaseFunctionZip, check }));
 }
 
-/** `ANNEX_SETUP`: creates or updates the per-account setup stack (waits for it). */
+/**
+ * `ANNEX_SETUP`: creates or updates the per-account setup stack (waits for it); with
+ * `Check = true` only reads its outputs.
+ */
 export function setupCommand(context: AnnexCommandContext): AsyncCommand {
   return classAdCommand({
     name: "ANNEX_SETUP",
@@ -30,8 +36,18 @@ export function setupCommand(context: AnnexCommandContext): AsyncCommand {
     validate: validateSetup,
     run: (request) =>
       withRuntime(context.runtime, async (runtime) => {
-        const zipPath = request.leaseFunctionZip ?? runtime.leaseFunctionZipPath;
         const region = request.region ?? runtime.defaults.region;
+        if (request.check) {
+          const outputs = await runtime.ops.setupOutputs(region);
+          return resultOutcome({
+            Outcome: "checked",
+            Region: region,
+            TokenBucket: outputs.tokenBucket,
+            LeaseFunctionArn: outputs.leaseFunctionArn,
+            CloudFormationRoleArn: outputs.cloudFormationRoleArn,
+          });
+        }
+        const zipPath = request.leaseFunctionZip ?? runtime.leaseFunctionZipPath;
         const result = await runtime.ops.setup({
           region,
           ...(zipPath === undefined

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { Command } from "commander";
 import { leaseLambdaZip } from "../../annex/lease-package.js";
+import type { AnnexHelper } from "../annex-helper.js";
 import { type CliContext, callWithProgress, defaultRegion, printJson, withHelper } from "../cli-context.js";
 import { CliError, EXIT, type ExitStatus } from "../exit-codes.js";
 import { read } from "../plain-ad.js";
@@ -151,43 +152,39 @@ async function leasePackageCheck(ctx: CliContext): Promise<SetupCheck> {
   }
 }
 
-/** Reads the setup stack's outputs with the SDK (loaded only for this check). */
-async function setupStackCheck(region: string, env: NodeJS.ProcessEnv): Promise<SetupCheck> {
+/** Reads the setup stack's outputs through the helper (`ANNEX_SETUP [ Check = true ]`). */
+async function setupStackCheck(
+  helper: AnnexHelper,
+  region: string,
+  regionFlag: string | undefined,
+): Promise<SetupCheck> {
   const check = "setup stack";
   try {
-    const [{ AwsClients }, { readSetupOutputs }] = await Promise.all([
-      import("../../aws/clients.js"),
-      import("../../annex/setup.js"),
-    ]);
-    const clients = new AwsClients({ region }, env);
-    let outputs: Awaited<ReturnType<typeof readSetupOutputs>>;
-    try {
-      outputs = await readSetupOutputs(clients);
-    } finally {
-      await clients.destroy();
-    }
+    const result = await helper.call("ANNEX_SETUP", {
+      Check: true,
+      ...(regionFlag === undefined ? {} : { Region: regionFlag }),
+    });
     return {
       check,
       ok: true,
-      detail: `HTCondorAnnexSetup in ${region}: bucket ${outputs.tokenBucket}, Lambda ${outputs.leaseFunctionArn}`,
+      detail: `HTCondorAnnexSetup in ${read.string(result.plain, "Region") ?? region}: bucket ${read.string(result.plain, "TokenBucket") ?? "?"}, Lambda ${read.string(result.plain, "LeaseFunctionArn") ?? "?"}`,
       status: EXIT.ok,
     };
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (code === "E_NOT_SET_UP") return { check, ok: false, detail: message, status: EXIT.notSetUp };
-    return {
-      check,
-      ok: false,
-      detail: `${message}${typeof code === "string" ? ` [${code}]` : ""}`,
-      status: EXIT.failure,
-    };
+    const status = error instanceof CliError ? error.exitStatus : EXIT.failure;
+    return { check, ok: false, detail: error instanceof Error ? error.message : String(error), status };
   }
 }
 
 async function checkSetup(ctx: CliContext, flags: SetupFlags): Promise<void> {
   const region = flags.region ?? (await defaultRegion(ctx));
   const checks: SetupCheck[] = [await poolCheck(ctx), await tokenCheck(ctx)];
+  let setupStack: SetupCheck = {
+    check: "setup stack",
+    ok: false,
+    detail: "not checked: the helper did not start",
+    status: EXIT.failure,
+  };
   try {
     await withHelper(ctx, async (helper) => {
       const banner = helper.gahp.banner;
@@ -205,6 +202,7 @@ async function checkSetup(ctx: CliContext, flags: SetupFlags): Promise<void> {
         const status = error instanceof CliError ? error.exitStatus : EXIT.failure;
         checks.push({ check: "AWS access", ok: false, detail: String((error as Error).message), status });
       }
+      setupStack = await setupStackCheck(helper, region, flags.region);
     });
   } catch (error) {
     checks.push({
@@ -215,7 +213,7 @@ async function checkSetup(ctx: CliContext, flags: SetupFlags): Promise<void> {
     });
   }
   checks.push(await leasePackageCheck(ctx));
-  checks.push(await setupStackCheck(region, ctx.env));
+  checks.push(setupStack);
   const failed = checks.filter((c) => !c.ok);
   if (flags.json === true) {
     printJson(ctx, {

@@ -1,20 +1,16 @@
-import { AutoScalingClient, DescribeScalingActivitiesCommand } from "@aws-sdk/client-auto-scaling";
-import { DescribeInstanceTypesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_DEMAND_SETTINGS, DemandController } from "../../../src/annex/demand/controller.js";
 import { OtherPoolError } from "../../../src/annex/errors.js";
 import type { AnnexOperations } from "../../../src/annex/operations.js";
 import type { AnnexDefaults, AnnexRequest, AnnexStatus, LeaseHeartbeat } from "../../../src/annex/types.js";
-import { AwsClients } from "../../../src/aws/index.js";
 import type { ClassAd } from "../../../src/classad/classad.js";
 import { parseClassAd } from "../../../src/classad/parse.js";
+import { FakeCloud } from "../fake-cloud.js";
 import { TEST_DEFAULTS } from "../support.js";
 
 const DEFAULTS: AnnexDefaults = { ...TEST_DEFAULTS, collectorHost: "cm.example.org" };
 
-const ec2 = mockClient(EC2Client);
-const autoScaling = mockClient(AutoScalingClient);
+let cloud: FakeCloud;
 
 function ad(text: string): ClassAd {
   const parsed = parseClassAd(text);
@@ -32,12 +28,7 @@ function jobs(count: number, request: string): ClassAd[] {
 
 /** A stand-in for AnnexOperations that records what demand asks of it. */
 class FakeOperations {
-  readonly context = {
-    clients: new AwsClients(
-      { region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } },
-      {},
-    ),
-  };
+  readonly context = { cloud };
   statuses: AnnexStatus[] = [];
   readonly created: AnnexRequest[] = [];
   readonly resized: Array<[string, number]> = [];
@@ -112,15 +103,14 @@ describe("DemandController", () => {
   let controller: DemandController;
 
   beforeEach(() => {
-    ec2.reset();
-    autoScaling.reset();
-    ec2.on(DescribeInstanceTypesCommand).resolves({
-      InstanceTypes: [
-        { InstanceType: "c6i.2xlarge", VCpuInfo: { DefaultVCpus: 8 }, MemoryInfo: { SizeInMiB: 16_384 } },
-        { InstanceType: "c5.xlarge", VCpuInfo: { DefaultVCpus: 4 }, MemoryInfo: { SizeInMiB: 8_192 } },
-        { InstanceType: "m6i.large", VCpuInfo: { DefaultVCpus: 2 }, MemoryInfo: { SizeInMiB: 8_192 } },
-      ],
-    });
+    cloud = new FakeCloud("us-east-1");
+    for (const info of [
+      { name: "c6i.2xlarge", cpus: 8, memoryMiB: 16_384, gpus: 0, arch: "X86_64" },
+      { name: "c5.xlarge", cpus: 4, memoryMiB: 8_192, gpus: 0, arch: "X86_64" },
+      { name: "m6i.large", cpus: 2, memoryMiB: 8_192, gpus: 0, arch: "X86_64" },
+    ]) {
+      cloud.home.instanceTypes.set(info.name, info);
+    }
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     fake = new FakeOperations();
     controller = new DemandController({
@@ -234,19 +224,14 @@ describe("DemandController", () => {
   it("blocks a type whose launches failed for lack of capacity and packs onto the next type", async () => {
     const request = await requestOf(TWO_TYPES);
     fake.statuses = [existingStatus("two", request, 2, 0)];
-    autoScaling.on(DescribeScalingActivitiesCommand).resolves({
-      Activities: [
-        {
-          ActivityId: "a",
-          AutoScalingGroupName: "HTCondorAnnex-two",
-          Cause: "desired capacity changed",
-          StartTime: new Date(now - 30_000),
-          StatusCode: "Failed",
-          StatusMessage:
-            "We currently do not have sufficient c6i.2xlarge capacity in the Availability Zone you requested (us-east-1a).",
-        },
-      ],
-    });
+    cloud.home.activities.set("HTCondorAnnex-two", [
+      {
+        startTime: new Date(now - 30_000),
+        statusCode: "Failed",
+        message:
+          "We currently do not have sufficient c6i.2xlarge capacity in the Availability Zone you requested (us-east-1a). desired capacity changed",
+      },
+    ]);
     const result = await controller.snapshot({
       jobs: jobs(8, TWO_TYPES),
       snapshotTime: now / 1000,

@@ -1,39 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { instanceTypeInfoFrom } from "../../../src/annex/demand/instance-types.js";
+import { InstanceTypeCatalog } from "../../../src/annex/demand/instance-types.js";
+import { FakeCloud } from "../fake-cloud.js";
 
-describe("instanceTypeInfoFrom", () => {
-  it("turns EC2's description into HTCondor units and spellings", () => {
-    expect(
-      instanceTypeInfoFrom({
-        InstanceType: "g5.2xlarge",
-        VCpuInfo: { DefaultVCpus: 8 },
-        MemoryInfo: { SizeInMiB: 32_768 },
-        GpuInfo: { Gpus: [{ Count: 1, Name: "A10G" }] },
-        ProcessorInfo: { SupportedArchitectures: ["x86_64"] },
-        InstanceStorageInfo: { TotalSizeInGB: 450 },
-      }),
-    ).toEqual({
-      name: "g5.2xlarge",
-      cpus: 8,
-      memoryMiB: 32_768,
-      gpus: 1,
+describe("InstanceTypeCatalog", () => {
+  it("asks once per region for the types not cached, caches unknown types too, and expires after the TTL", async () => {
+    const cloud = new FakeCloud();
+    cloud.home.instanceTypes.set("m6i.large", {
+      name: "m6i.large",
+      cpus: 2,
+      memoryMiB: 8192,
+      gpus: 0,
       arch: "X86_64",
-      diskKiB: 450 * 1024 * 1024,
     });
-  });
-
-  it("spells Graviton types aarch64 and gives no disk when there is no instance storage", () => {
-    expect(
-      instanceTypeInfoFrom({
-        InstanceType: "m7g.large",
-        VCpuInfo: { DefaultVCpus: 2 },
-        MemoryInfo: { SizeInMiB: 8192 },
-        ProcessorInfo: { SupportedArchitectures: ["arm64"] },
-      }),
-    ).toEqual({ name: "m7g.large", cpus: 2, memoryMiB: 8192, gpus: 0, arch: "aarch64" });
-  });
-
-  it("refuses a description without CPUs or memory", () => {
-    expect(instanceTypeInfoFrom({ InstanceType: "m6i.large" })).toBeUndefined();
+    let now = 0;
+    const catalog = new InstanceTypeCatalog(cloud, 1_000, () => now);
+    await catalog.load("us-east-1", ["m6i.large", "m6i.typo", "m6i.large"]);
+    await catalog.load("us-east-1", ["m6i.large", "m6i.typo"]);
+    expect(cloud.argsOf("describeInstanceTypes")).toEqual([[["m6i.large", "m6i.typo"]]]);
+    expect(catalog.get("us-east-1", "m6i.large")?.cpus).toBe(2);
+    expect(catalog.get("us-east-1", "m6i.typo")).toBeUndefined();
+    expect(catalog.get("eu-west-1", "m6i.large")).toBeUndefined();
+    now = 1_000;
+    await catalog.load("us-east-1", ["m6i.large"]);
+    expect(cloud.argsOf("describeInstanceTypes")).toHaveLength(2);
   });
 });

@@ -51,6 +51,12 @@ describe("argument ads of the annex commands", () => {
     );
   });
 
+  it("take ANNEX_SETUP's Check as a boolean, default false", () => {
+    expect(validateSetup(sourced("[ Check = true ]"))).toMatchObject({ ok: true, value: { check: true } });
+    expect(validateSetup(sourced("[]"))).toMatchObject({ ok: true, value: { check: false } });
+    expect(errorOf(validateSetup(sourced('[ Check = "yes" ]')))).toMatch(/^1:3: Check: expected true or false, got the string "yes"/);
+  });
+
   it("report a missing required attribute at the ad and a wrong type at the attribute, all at once", () => {
     expect(errorOf(validateExtend(sourced('[ Hours = "two" ]')))).toBe(
       '1:1: Name: required (a DNS-safe name: 1-63 lower-case letters, digits or inner hyphens, starting with a letter (e.g. "chem-burst")); 1:3: Hours: expected a number of hours > 0 (e.g. 2), got the string "two"',

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import type { AnnexDefaults, RequestInput } from "../../../src/annex/index.js";
 import { AnnexOperations, parseAnnexRequest } from "../../../src/annex/index.js";
-import { ApiCallCounter, AwsClients } from "../../../src/aws/index.js";
+import { ApiCallCounter, AwsAnnexCloud, AwsClients } from "../../../src/aws/index.js";
 import { TEST_DEFAULTS } from "../../annex/support.js";
 import { clientConfig } from "../../support/aws-clients.js";
 import type { AwsTarget } from "../../support/emulator.js";
@@ -54,7 +54,7 @@ export function helper(
     callCounter: counter,
   });
   const ops = new AnnexOperations({
-    clients,
+    cloud: new AwsAnnexCloud(clients),
     defaults: { ...DEFAULTS, collectorHost: pool },
     pool,
     tokenSource: { kind: "file", path: tokenPath },

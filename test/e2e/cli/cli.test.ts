@@ -63,6 +63,12 @@ describe.skipIf(skip !== undefined)("condor-annex through the real annex-gahp on
     const check = await cli("setup", "--check", "--json");
     expect(check.code).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({ Ok: true });
+    // The setup stack is read through the helper (ANNEX_SETUP [ Check = true ]), not by the CLI.
+    expect(JSON.parse(check.stdout).Checks).toContainEqual({
+      Check: "setup stack",
+      Ok: true,
+      Detail: expect.stringMatching(/^HTCondorAnnexSetup in us-east-1: bucket \S+, Lambda arn:aws:lambda:/),
+    });
   });
 
   it("create, status (both styles), extend, delete; exit statuses along the way", async () => {

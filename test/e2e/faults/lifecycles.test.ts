@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnnexOperations, annexStackName } from "../../../src/annex/index.js";
-import { AwsClients } from "../../../src/aws/index.js";
+import { AwsAnnexCloud, AwsClients } from "../../../src/aws/index.js";
 import { clientConfig } from "../../support/aws-clients.js";
 import { AwsInventory, countResources, type Inventory, orphans } from "../../support/aws-inventory.js";
 import { targetSkipReason, useEmulator } from "../../support/emulator.js";
@@ -55,7 +55,7 @@ describe.skipIf(unavailable !== undefined)("annex lifecycles under injected AWS 
     });
     helpers.push(clients);
     return new AnnexOperations({
-      clients,
+      cloud: new AwsAnnexCloud(clients),
       defaults: DEFAULTS,
       pool: POOL_A,
       tokenSource: { kind: "file", path: token.path },
