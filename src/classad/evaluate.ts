@@ -1,5 +1,6 @@
-import type { BinaryOp, Expr, Literal, RecordExpr } from "./ast.js";
-import { lookupBuiltin } from "./builtins/index.js";
+import type { BinaryOp, CallExpr, Expr, Literal, RecordExpr } from "./ast.js";
+import { lookupBuiltin, type StrictBuiltin } from "./builtins/index.js";
+import { undefinedOrError } from "./builtins/support.js";
 import { ClassAd } from "./classad.js";
 import { applyBinary, applyUnary, type StrictBinaryOp, truthiness } from "./operators.js";
 import { ERROR, FALSE, realValue, TRUE, UNDEFINED, type Value } from "./value.js";
@@ -254,9 +255,12 @@ export class Evaluator {
       case "paren":
         return this.evaluateIn(expr.inner, scope);
       case "call": {
-        const fn = lookupBuiltin(expr.name);
-        if (fn === undefined) return ERROR;
-        return fn(this, expr.args, scope, expr.name);
+        const builtin = lookupBuiltin(expr.name);
+        const count = expr.args.length;
+        // The one arity check, from the builtin's table entry: a wrong count is error.
+        if (builtin === undefined || count < builtin.minArgs || count > builtin.maxArgs) return ERROR;
+        if (builtin.strict) return this.callStrict(builtin.fn, expr, scope);
+        return builtin.fn(this, expr.args, scope, expr.name);
       }
       case "list":
         return { kind: "list", items: expr.items, scope };
@@ -266,6 +270,13 @@ export class Evaluator {
         return { kind: "classad", ad: ClassAd.fromRecord(expr, scope) };
       }
     }
+  }
+
+  /** A strict builtin's call: an error argument makes error, else an undefined one undefined. */
+  private callStrict(fn: StrictBuiltin, call: CallExpr, scope: ClassAd | null): Value {
+    const values: Value[] = [];
+    for (const arg of call.args) values.push(this.evaluateIn(arg, scope));
+    return undefinedOrError(values) ?? fn(this, values, scope, call.name);
   }
 
   private binary(op: BinaryOp, l: Expr, r: Expr, scope: ClassAd | null): Value {

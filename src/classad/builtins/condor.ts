@@ -1,4 +1,6 @@
 import type { Expr } from "../ast.js";
+import type { ClassAd } from "../classad.js";
+import type { Evaluator } from "../evaluate.js";
 import { isTrueEquivalent } from "../operators.js";
 import { asciiLower, compareBytes, compareBytesIgnoringCase, strtod } from "../strings.js";
 import {
@@ -14,7 +16,7 @@ import {
 } from "../value.js";
 import { exprFromValue } from "../value-to-expr.js";
 import { compileRegex, matchingBuiltin, regexFlags, splitStringList } from "./strings.js";
-import { type BuiltinFunction, evalArgs, listItems } from "./support.js";
+import { type BuiltinFunction, evalArgs, listItems, type StrictBuiltin } from "./support.js";
 
 /**
  * The HTCondor-only functions (registered by HTCondor's compat layer and by the `htcondor` Python
@@ -27,7 +29,7 @@ const FLT_MAX = 3.4028234663852886e38;
 const FLT_MIN = 1.1754943508222875e-38;
 const MEMBER_DELIMS = ", \t\r\n";
 
-function strings(values: Value[]): string[] | Value {
+function strings(values: readonly Value[]): string[] | Value {
   const out: string[] = [];
   for (const v of values) {
     if (v.kind === "error") return ERROR;
@@ -38,16 +40,14 @@ function strings(values: Value[]): string[] | Value {
 }
 
 /** `stringListSize(list [, delims])`. */
-export const stringListSize: BuiltinFunction = (ev, args, scope) => {
-  if (args.length !== 1 && args.length !== 2) return ERROR;
+export const stringListSize: BuiltinFunction<1> = (ev, args, scope) => {
   const s = strings(evalArgs(ev, args, scope));
   if (!Array.isArray(s)) return s;
   return integerValue(BigInt(splitStringList(s[0] ?? "", s[1] ?? LIST_DELIMS).length));
 };
 
 /** `stringListSum/Avg/Min/Max(list [, delims])`. */
-export const stringListSummarize: BuiltinFunction = (ev, args, scope, name) => {
-  if (args.length !== 1 && args.length !== 2) return ERROR;
+export const stringListSummarize: BuiltinFunction<1> = (ev, args, scope, name) => {
   const s = strings(evalArgs(ev, args, scope));
   if (!Array.isArray(s)) return s;
   const items = splitStringList(s[0] ?? "", s[1] ?? LIST_DELIMS);
@@ -78,10 +78,8 @@ export const stringListSummarize: BuiltinFunction = (ev, args, scope, name) => {
  * `stringListMember(x, list [, delims])`, `stringListIMember`, and the subset matches
  * `stringListSubsetMatch(l1, l2 [, delims])`, `stringListISubsetMatch`.
  */
-export const stringListMember: BuiltinFunction = (ev, args, scope, name) => {
-  if (args.length !== 2 && args.length !== 3) return ERROR;
-  const values = evalArgs(ev, args, scope);
-  const [a, b, d] = values as [Value, Value, Value | undefined];
+export const stringListMember: BuiltinFunction<2> = (ev, args, scope, name) => {
+  const [a, b, d] = evalArgs(ev, args, scope);
   if (d !== undefined && d.kind !== "undefined" && d.kind !== "string") return ERROR;
   if (a.kind === "undefined" && b.kind === "undefined") return UNDEFINED;
   const text = (v: Value): string | null =>
@@ -115,8 +113,7 @@ export const stringListMember: BuiltinFunction = (ev, args, scope, name) => {
  * every argument must be a string (undefined included: error); option letters in either case;
  * an empty list gives undefined.
  */
-export const stringListRegexpMember: BuiltinFunction = matchingBuiltin((ev, args, scope) => {
-  if (args.length < 2 || args.length > 4) return ERROR;
+export const stringListRegexpMember: BuiltinFunction<2> = matchingBuiltin((ev, args, scope) => {
   const values = evalArgs(ev, args, scope);
   const texts: string[] = [];
   for (const v of values) {
@@ -134,8 +131,7 @@ export const stringListRegexpMember: BuiltinFunction = matchingBuiltin((ev, args
 const stringLiteral = (value: string): Expr => ({ kind: "literal", value: { type: "string", value } });
 
 /** `split(s [, delims])`: a list of strings; repeated non-space delimiters give empty items. */
-export const split: BuiltinFunction = (ev, args, scope) => {
-  if (args.length !== 1 && args.length !== 2) return ERROR;
+export const split: BuiltinFunction<1> = (ev, args, scope) => {
   const s = strings(evalArgs(ev, args, scope));
   if (!Array.isArray(s)) return s;
   const text = s[0] ?? "";
@@ -156,9 +152,7 @@ export const split: BuiltinFunction = (ev, args, scope) => {
 };
 
 /** `splitUserName(n)` → {user, domain}; `splitSlotName(n)` → {slot, machine}. */
-export const splitAt: BuiltinFunction = (ev, args, scope, name) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
+export const splitAt: BuiltinFunction<1> = (ev, [arg], scope, name) => {
   const v = ev.evaluateIn(arg, scope);
   if (v.kind !== "string") return ERROR;
   const at = v.value.indexOf("@");
@@ -175,9 +169,7 @@ export const splitAt: BuiltinFunction = (ev, args, scope, name) => {
  * ad); each element must be an ad (an undefined element gives undefined, anything else error);
  * an undefined list gives undefined, or 0 matches.
  */
-export const inEachContext: BuiltinFunction = (ev, args, scope, name) => {
-  const [exprArg, listArg] = args;
-  if (args.length !== 2 || exprArg === undefined || listArg === undefined) return ERROR;
+export const inEachContext: BuiltinFunction<2> = (ev, [exprArg, listArg], scope, name) => {
   const count = name.toLowerCase() === "countmatches";
   const expr =
     exprArg.kind === "attr" || exprArg.kind === "select"
@@ -213,11 +205,7 @@ function quoteArgV2(arg: string): string {
 }
 
 /** The optional argument-syntax version (1 or 2; default 2); null when invalid. */
-function argsVersion(
-  ev: Parameters<BuiltinFunction>[0],
-  arg: Expr | undefined,
-  scope: Parameters<BuiltinFunction>[2],
-): 1 | 2 | null {
+function argsVersion(ev: Evaluator, arg: Expr | undefined, scope: ClassAd | null): 1 | 2 | null {
   if (arg === undefined) return 2;
   const v = ev.evaluateIn(arg, scope);
   if (v.kind !== "integer" || (v.value !== 1n && v.value !== 2n)) return null;
@@ -225,9 +213,7 @@ function argsVersion(
 }
 
 /** `listToArgs(list [, version])`: an argument string (V2 quoting by default, V1 plain). */
-export const listToArgs: BuiltinFunction = (ev, args, scope) => {
-  const [arg, versionArg] = args;
-  if (args.length < 1 || args.length > 2 || arg === undefined) return ERROR;
+export const listToArgs: BuiltinFunction<1> = (ev, [arg, versionArg], scope) => {
   const v = ev.evaluateIn(arg, scope);
   const version = argsVersion(ev, versionArg, scope);
   if (v.kind !== "list" || version === null) return ERROR;
@@ -272,9 +258,7 @@ function parseArgsV2(text: string): string[] | null {
 }
 
 /** `argsToList(s [, version])`: the arguments of a V2 (default) or V1 argument string. */
-export const argsToList: BuiltinFunction = (ev, args, scope) => {
-  const [arg, versionArg] = args;
-  if (args.length < 1 || args.length > 2 || arg === undefined) return ERROR;
+export const argsToList: BuiltinFunction<1> = (ev, [arg, versionArg], scope) => {
   const v = ev.evaluateIn(arg, scope);
   const version = argsVersion(ev, versionArg, scope);
   if (v.kind !== "string" || version === null) return ERROR;
@@ -347,12 +331,8 @@ function envV2Text(table: ReadonlyMap<string, string | null>): string {
     .join(" ");
 }
 
-/** `envV1ToV2(s)`: `A=1;B=2` → `A=1 B=2`; undefined stays undefined, malformed text is an error. */
-export const envV1ToV2: BuiltinFunction = (ev, args, scope) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
-  const v = ev.evaluateIn(arg, scope);
-  if (v.kind === "undefined") return UNDEFINED;
+/** `envV1ToV2(s)` (strict): `A=1;B=2` → `A=1 B=2`; malformed text is an error. */
+export const envV1ToV2: StrictBuiltin<1> = (_ev, [v]) => {
   if (v.kind !== "string") return ERROR;
   const entries = envEntriesV1(v.value);
   return entries === null ? ERROR : stringValue(envV2Text(new Map(entries)));

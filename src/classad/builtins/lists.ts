@@ -9,12 +9,11 @@ import {
   UNDEFINED,
   type Value,
 } from "../value.js";
-import { type BuiltinFunction, evalArgs, listItems } from "./support.js";
+import { type BuiltinFunction, evalArgs, listItems, type StrictBuiltin } from "./support.js";
 
 /** `member(x, list)` (uses `==`) and `identicalMember(x, list)` (uses `=?=`). */
-export const member: BuiltinFunction = (ev, args, scope, name) => {
-  if (args.length !== 2) return ERROR;
-  const [x, list] = evalArgs(ev, args, scope) as [Value, Value];
+export const member: BuiltinFunction<2> = (ev, args, scope, name) => {
+  const [x, list] = evalArgs(ev, args, scope);
   const identicalTest = name.toLowerCase() === "identicalmember";
   if (identicalTest) {
     // identicalMember compares undefined and error like any other value with =?=.
@@ -33,15 +32,9 @@ export const member: BuiltinFunction = (ev, args, scope, name) => {
   return FALSE;
 };
 
-/** `size(x)`: string bytes, list length, number of attributes. */
-export const size: BuiltinFunction = (ev, args, scope) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
-  const v = ev.evaluateIn(arg, scope);
+/** `size(x)` (strict): string bytes, list length, number of attributes. */
+export const size: StrictBuiltin<1> = (_ev, [v]) => {
   switch (v.kind) {
-    case "undefined":
-    case "error":
-      return v;
     case "string":
       return integerValue(BigInt(v.value.length));
     case "list":
@@ -53,19 +46,11 @@ export const size: BuiltinFunction = (ev, args, scope) => {
   }
 };
 
-function listArgument(v: Value): Extract<Value, { kind: "list" }> | Value {
-  if (v.kind === "undefined" || v.kind === "error" || v.kind === "list") return v;
-  return ERROR;
-}
-
 const isSummable = (v: Value): boolean => v.kind === "integer" || v.kind === "real" || v.kind === "boolean";
 
-/** `sum(list)`, `avg(list)`: undefined elements skipped; empty → 0. */
-export const sumAvg: BuiltinFunction = (ev, args, scope, name) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
-  const list = listArgument(ev.evaluateIn(arg, scope));
-  if (list.kind !== "list") return list;
+/** `sum(list)`, `avg(list)` (strict): undefined elements skipped; empty → 0. */
+export const sumAvg: StrictBuiltin<1> = (ev, [list], _scope, name) => {
+  if (list.kind !== "list") return ERROR;
   let total: Value | null = null;
   let count = 0;
   for (const item of listItems(ev, list)) {
@@ -90,12 +75,9 @@ export const sumAvg: BuiltinFunction = (ev, args, scope, name) => {
   return total;
 };
 
-/** `min(list)`, `max(list)`: empty → undefined; real if any element is real. */
-export const minMax: BuiltinFunction = (ev, args, scope, name) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
-  const list = listArgument(ev.evaluateIn(arg, scope));
-  if (list.kind !== "list") return list;
+/** `min(list)`, `max(list)` (strict): empty → undefined; real if any element is real. */
+export const minMax: StrictBuiltin<1> = (ev, [list], _scope, name) => {
+  if (list.kind !== "list") return ERROR;
   const isMin = name.toLowerCase() === "min";
   let best: Value | null = null;
   let anyReal = false;
@@ -130,9 +112,8 @@ export const minMax: BuiltinFunction = (ev, args, scope, name) => {
 const COMPARE_OPS = new Set(["<", "<=", "!=", "==", ">", ">=", "is", "isnt"]);
 
 /** `anyCompare(op, list, v)` / `allCompare(op, list, v)`. */
-export const listCompare: BuiltinFunction = (ev, args, scope, name) => {
-  if (args.length !== 3) return ERROR;
-  const [op, list, target] = evalArgs(ev, args, scope) as [Value, Value, Value];
+export const listCompare: BuiltinFunction<3> = (ev, args, scope, name) => {
+  const [op, list, target] = evalArgs(ev, args, scope);
   // Checked in this order (pinned against libclassad): the operator, then the list, then the
   // value; undefined wins over error only within one argument's own check.
   if (op.kind === "undefined") return UNDEFINED;

@@ -11,9 +11,7 @@ function rint(x: number): number {
 }
 
 /** `floor`, `ceil`/`ceiling`, `round`: ints unchanged, other numbers through real, → int. */
-export const rounding: BuiltinFunction = (ev, args, scope, name) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
+export const rounding: BuiltinFunction<1> = (ev, [arg], scope, name) => {
   const v = ev.evaluateIn(arg, scope);
   if (v.kind === "integer") return v;
   const n = numberFrom(v);
@@ -24,9 +22,8 @@ export const rounding: BuiltinFunction = (ev, args, scope, name) => {
 };
 
 /** `pow(b, e)`: int when both are ints and e ≥ 0, else real. */
-export const pow: BuiltinFunction = (ev, args, scope) => {
-  if (args.length !== 2) return ERROR;
-  const [b, e] = evalArgs(ev, args, scope) as [Value, Value];
+export const pow: BuiltinFunction<2> = (ev, args, scope) => {
+  const [b, e] = evalArgs(ev, args, scope);
   if (b.kind === "integer" && e.kind === "integer" && e.value >= 0n) {
     // libclassad computes an integer power in doubles and converts with (int64)(p + 0.5): the
     // truncation makes pow(-7, 3) → -342, and out-of-range results become INT64_MIN.
@@ -81,9 +78,8 @@ function quantizeNumber(a: Value, b: Value): Value {
  * item >= a (beyond the last item: a multiple of the last). Int only when both are ints;
  * booleans and numeric strings count as reals.
  */
-export const quantize: BuiltinFunction = (ev, args, scope) => {
-  if (args.length !== 2) return ERROR;
-  const [a, b] = evalArgs(ev, args, scope) as [Value, Value];
+export const quantize: BuiltinFunction<2> = (ev, args, scope) => {
+  const [a, b] = evalArgs(ev, args, scope);
   const x = quantum(a);
   if (x === null) return ERROR;
   if (b.kind === "list") {
@@ -102,9 +98,7 @@ export const quantize: BuiltinFunction = (ev, args, scope) => {
 };
 
 /** `random([x])`: int in [0, x) for an int, real in [0, x) for a real, real in [0, 1) without. */
-export const random: BuiltinFunction = (ev, args, scope) => {
-  if (args.length > 1) return ERROR;
-  const [arg] = args;
+export const random: BuiltinFunction = (ev, [arg], scope) => {
   if (arg === undefined) return realValue(Math.random());
   const v = ev.evaluateIn(arg, scope);
   if (v.kind === "integer") return integerValue(BigInt(Math.floor(Math.random() * Number(v.value))));

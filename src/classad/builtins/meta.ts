@@ -1,18 +1,17 @@
 import { readFileSync } from "node:fs";
 import type { Expr } from "../ast.js";
 import type { ClassAd } from "../classad.js";
+import type { Evaluator } from "../evaluate.js";
 import { truthiness } from "../operators.js";
 import { parseExpression } from "../parse.js";
 import { compareBytesIgnoringCase } from "../strings.js";
 import { unparsePretty } from "../unparse.js";
 import { booleanValue, ERROR, stringValue, UNDEFINED } from "../value.js";
 import { compileRegex, matchingBuiltin } from "./strings.js";
-import { type BuiltinFunction, stringOf } from "./support.js";
+import { type BuiltinFunction, type StrictBuiltin, stringOf } from "./support.js";
 
 /** `ifThenElse(c, a, b)`: lazy, with the ternary's rules for the condition. */
-export const ifThenElse: BuiltinFunction = (ev, args, scope) => {
-  const [c, a, b] = args;
-  if (args.length !== 3 || c === undefined || a === undefined || b === undefined) return ERROR;
+export const ifThenElse: BuiltinFunction<3> = (ev, [c, a, b], scope) => {
   const cond = ev.evaluateIn(c, scope);
   if (cond.kind === "undefined" || cond.kind === "error") return cond;
   const t = truthiness(cond);
@@ -21,9 +20,7 @@ export const ifThenElse: BuiltinFunction = (ev, args, scope) => {
 };
 
 /** `eval(s)`: parses the string and evaluates it in the current scope. */
-export const evalString: BuiltinFunction = (ev, args, scope) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
+export const evalString: BuiltinFunction<1> = (ev, [arg], scope) => {
   // The argument is converted as by string() and parsed: eval(3) → 3, but eval of an absTime
   // parses its bare text and fails.
   const text = stringOf(ev.evaluateIn(arg, scope));
@@ -34,27 +31,22 @@ export const evalString: BuiltinFunction = (ev, args, scope) => {
 };
 
 /** `unparse(attr)`: the unevaluated text of the referenced attribute ("" when absent). */
-export const unparse: BuiltinFunction = (ev, args, scope) => {
-  const [arg] = args;
+export const unparse: BuiltinFunction<1> = (ev, [arg], scope) => {
   // libclassad's attribute reference covers `x.y` too; it looks the reference's text up as a
   // name, which a selection never is, so that prints "".
-  if (args.length === 1 && arg?.kind === "select") return stringValue("");
-  if (args.length !== 1 || arg === undefined || arg.kind !== "attr") return ERROR;
+  if (arg.kind === "select") return stringValue("");
+  if (arg.kind !== "attr") return ERROR;
   const found = arg.absolute ? null : ev.lookupInScope(scope, arg.name);
   if (found === null || !("expr" in found)) return stringValue("");
   return stringValue(unparsePretty(found.expr));
 };
 
-/** `debug(x)`: evaluates to x (libclassad also logs the evaluation). */
-export const debug: BuiltinFunction = (ev, args, scope) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
-  return ev.evaluateIn(arg, scope);
-};
+/** `debug(x)` (strict): evaluates to x (libclassad also logs the evaluation). */
+export const debug: StrictBuiltin<1> = (_ev, [v]) => v;
 
 /** Names an expression refers to that resolve nowhere (libclassad's external references). */
 function externalReferences(
-  ev: Parameters<BuiltinFunction>[0],
+  ev: Evaluator,
   expr: Expr,
   scope: ClassAd | null,
   seen: Set<Expr>,
@@ -132,9 +124,7 @@ function externalReferences(
  * attribute depends on (following its internal references) that resolve nowhere; with a regex,
  * whether any of them matches it.
  */
-export const unresolved: BuiltinFunction = matchingBuiltin((ev, args, scope) => {
-  const [arg, patternArg] = args;
-  if (args.length < 1 || args.length > 2 || arg === undefined) return ERROR;
+export const unresolved: BuiltinFunction<1> = matchingBuiltin((ev, [arg, patternArg], scope) => {
   if (arg.kind !== "attr" && arg.kind !== "select") return ERROR;
   const target = dereference(ev, arg, scope);
   if (target === null) return UNDEFINED;
@@ -161,7 +151,7 @@ export const unresolved: BuiltinFunction = matchingBuiltin((ev, args, scope) => 
  * a list becomes a list of values (which refer to nothing), anything else finds nothing.
  */
 function dereference(
-  ev: Parameters<BuiltinFunction>[0],
+  ev: Evaluator,
   ref: Extract<Expr, { kind: "attr" | "select" }>,
   scope: ClassAd | null,
 ): { readonly expr: Expr; readonly scope: ClassAd | null } | "values" | null {
@@ -198,9 +188,7 @@ function homeOf(user: string): string | undefined {
 }
 
 /** `userHome(user [, default])`: the user's home directory on this host, else the default. */
-export const userHome: BuiltinFunction = (ev, args, scope) => {
-  const [userArg, defaultArg] = args;
-  if (args.length < 1 || args.length > 2 || userArg === undefined) return ERROR;
+export const userHome: BuiltinFunction<1> = (ev, [userArg, defaultArg], scope) => {
   const user = ev.evaluateIn(userArg, scope);
   const fallback = defaultArg === undefined ? UNDEFINED : ev.evaluateIn(defaultArg, scope);
   if (user.kind === "undefined") return fallback;
@@ -213,8 +201,7 @@ export const userHome: BuiltinFunction = (ev, args, scope) => {
  * `userMap(map, input [, preferred [, default]])`: HTCondor's CLASSAD_USER_MAP lookups. No user
  * maps are configured here, so the result is the default argument, or undefined.
  */
-export const userMap: BuiltinFunction = (ev, args, scope) => {
-  if (args.length < 2 || args.length > 4) return ERROR;
+export const userMap: BuiltinFunction<2> = (ev, args, scope) => {
   const defaultArg = args[3];
   return defaultArg === undefined ? UNDEFINED : ev.evaluateIn(defaultArg, scope);
 };

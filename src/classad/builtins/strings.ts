@@ -1,3 +1,5 @@
+import type { ClassAd } from "../classad.js";
+import type { Evaluator } from "../evaluate.js";
 import { asciiLower, asciiUpper, compareBytes, compareBytesIgnoringCase } from "../strings.js";
 import {
   booleanValue,
@@ -10,7 +12,7 @@ import {
   type Value,
 } from "../value.js";
 import { type PcreFlags, PcreMatchLimit, PcrePattern } from "./pcre.js";
-import { type BuiltinFunction, evalArgs, listItems, stringOf } from "./support.js";
+import { type BuiltinFunction, evalArgs, listItems, type StrictBuiltin, stringOf } from "./support.js";
 
 /** `strcat(args…)`: each argument through `string()`; undefined or error decides. */
 export const strcat: BuiltinFunction = (ev, args, scope) => {
@@ -25,11 +27,11 @@ export const strcat: BuiltinFunction = (ev, args, scope) => {
 
 /** `join(sep, args…)`, `join(sep, list)`, `join(list)`: undefined and empty items skipped. */
 export const join: BuiltinFunction = (ev, args, scope) => {
-  if (args.length === 0) return stringValue("");
   const values = evalArgs(ev, args, scope);
+  const [first, second] = values;
+  if (first === undefined) return stringValue("");
   let sep = "";
-  let items: Value[];
-  const [first, second] = values as [Value, Value | undefined];
+  let items: readonly Value[];
   if (values.length === 1) {
     if (first.kind === "undefined" || first.kind === "error") return first;
     if (first.kind !== "list") return stringValue("");
@@ -58,19 +60,16 @@ export const join: BuiltinFunction = (ev, args, scope) => {
   return stringValue(out);
 };
 
-/** `toUpper(x)` / `toLower(x)`: ASCII only, with `string()` coercion. */
-export const changeCase: BuiltinFunction = (ev, args, scope, name) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
-  const s = stringOf(ev.evaluateIn(arg, scope));
+/** `toUpper(x)` / `toLower(x)` (strict): ASCII only, with `string()` coercion. */
+export const changeCase: StrictBuiltin<1> = (_ev, [v], _scope, name) => {
+  const s = stringOf(v);
   if (typeof s !== "string") return s;
   return stringValue(name.toLowerCase() === "toupper" ? asciiUpper(s) : asciiLower(s));
 };
 
 /** `substr(s, offset [, length])` with Perl-like negative offset and length. */
-export const substr: BuiltinFunction = (ev, args, scope) => {
-  if (args.length !== 2 && args.length !== 3) return ERROR;
-  const [s, off, len] = evalArgs(ev, args, scope) as [Value, Value, Value | undefined];
+export const substr: BuiltinFunction<2> = (ev, args, scope) => {
+  const [s, off, len] = evalArgs(ev, args, scope);
   if (s.kind === "undefined" || off.kind === "undefined" || len?.kind === "undefined") return UNDEFINED;
   if (s.kind !== "string" || off.kind !== "integer") return ERROR;
   if (len !== undefined && len.kind !== "integer") return ERROR;
@@ -91,9 +90,8 @@ export const substr: BuiltinFunction = (ev, args, scope) => {
 };
 
 /** `strcmp(a, b)` / `stricmp(a, b)`: −1, 0 or 1, with `string()` coercion. */
-export const strcmp: BuiltinFunction = (ev, args, scope, name) => {
-  if (args.length !== 2) return ERROR;
-  const [a, b] = evalArgs(ev, args, scope) as [Value, Value];
+export const strcmp: BuiltinFunction<2> = (ev, args, scope, name) => {
+  const [a, b] = evalArgs(ev, args, scope);
   if (a.kind === "undefined" || b.kind === "undefined") return UNDEFINED;
   const x = stringOf(a);
   if (typeof x !== "string") return x;
@@ -131,9 +129,8 @@ export function versionCompare(a: string, b: string): number {
 }
 
 /** `versioncmp`, `versionLT/LE/GT/GE/EQ`. */
-export const compareVersion: BuiltinFunction = (ev, args, scope, name) => {
-  if (args.length !== 2) return ERROR;
-  const [a, b] = evalArgs(ev, args, scope) as [Value, Value];
+export const compareVersion: BuiltinFunction<2> = (ev, args, scope, name) => {
+  const [a, b] = evalArgs(ev, args, scope);
   if (a.kind === "undefined" || b.kind === "undefined") return UNDEFINED;
   const x = stringOf(a);
   if (typeof x !== "string") return x;
@@ -161,9 +158,8 @@ export const compareVersion: BuiltinFunction = (ev, args, scope, name) => {
  * anything else); then all three are converted as `string()` does (numbers and lists included),
  * and any that does not become a string (an undefined or error `v`) gives error.
  */
-export const versionInRange: BuiltinFunction = (ev, args, scope) => {
-  if (args.length !== 3) return ERROR;
-  const [v, lo, hi] = evalArgs(ev, args, scope) as [Value, Value, Value];
+export const versionInRange: BuiltinFunction<3> = (ev, args, scope) => {
+  const [v, lo, hi] = evalArgs(ev, args, scope);
   if (lo.kind === "undefined" || hi.kind === "undefined") return UNDEFINED;
   const [sv, slo, shi] = [stringOf(v), stringOf(lo), stringOf(hi)];
   if (typeof sv !== "string" || typeof slo !== "string" || typeof shi !== "string") return ERROR;
@@ -207,8 +203,10 @@ export function regexFlags(options: string): PcreFlags {
  * A builtin that matches regular expressions: past PCRE2's match limit (or the stack) libclassad's
  * pcre2_match fails and the result is error.
  */
-export function matchingBuiltin(fn: BuiltinFunction): BuiltinFunction {
-  return (ev, args, scope, name) => {
+export function matchingBuiltin<A>(
+  fn: (ev: Evaluator, args: A, scope: ClassAd | null, name: string) => Value,
+) {
+  return (ev: Evaluator, args: A, scope: ClassAd | null, name: string): Value => {
     try {
       return fn(ev, args, scope, name);
     } catch (e) {
@@ -218,30 +216,17 @@ export function matchingBuiltin(fn: BuiltinFunction): BuiltinFunction {
   };
 }
 
-/** Error if any argument is an error, else undefined if any is undefined, else null. */
-function firstUndefinedOrError(values: readonly Value[]): Value | null {
-  if (values.some((v) => v.kind === "error")) return ERROR;
-  if (values.some((v) => v.kind === "undefined")) return UNDEFINED;
-  return null;
-}
-
-/** The options argument at `index`: its text, "" when absent, or the value to return. */
-function regexOptions(values: Value[], index: number): string | Value {
-  const opt = values[index];
+/** An optional options argument: its text, "" when absent, or the value to return. */
+function regexOptions(opt: Value | undefined): string | Value {
   if (opt === undefined) return "";
   if (opt.kind !== "string") return ERROR;
   return opt.value;
 }
 
-/** `regexp(pattern, target [, options])`. */
-export const regexp: BuiltinFunction = matchingBuiltin((ev, args, scope) => {
-  if (args.length !== 2 && args.length !== 3) return ERROR;
-  const values = evalArgs(ev, args, scope);
-  const undefinedOrError = firstUndefinedOrError(values);
-  if (undefinedOrError) return undefinedOrError;
-  const options = regexOptions(values, 2);
+/** `regexp(pattern, target [, options])` (strict). */
+export const regexp: StrictBuiltin<2> = matchingBuiltin((_ev, [pat, target, opt]) => {
+  const options = regexOptions(opt);
   if (typeof options !== "string") return options;
-  const [pat, target] = values as [Value, Value];
   if (pat.kind !== "string" || target.kind !== "string") return ERROR;
   const re = compileRegex(pat.value, regexFlags(options));
   if (re === null) return ERROR;
@@ -249,18 +234,13 @@ export const regexp: BuiltinFunction = matchingBuiltin((ev, args, scope) => {
 });
 
 /**
- * `regexpMember(pattern, list [, options])`: true when an item matches; undefined items make a
- * miss undefined; any other non-string item is an error. A pattern that does not compile matches
- * nothing (libclassad reads the error result as "no match" and goes on).
+ * `regexpMember(pattern, list [, options])` (strict): true when an item matches; undefined items
+ * make a miss undefined; any other non-string item is an error. A pattern that does not compile
+ * matches nothing (libclassad reads the error result as "no match" and goes on).
  */
-export const regexpMember: BuiltinFunction = matchingBuiltin((ev, args, scope) => {
-  if (args.length !== 2 && args.length !== 3) return ERROR;
-  const values = evalArgs(ev, args, scope);
-  const undefinedOrError = firstUndefinedOrError(values);
-  if (undefinedOrError) return undefinedOrError;
-  const options = regexOptions(values, 2);
+export const regexpMember: StrictBuiltin<2> = matchingBuiltin((ev, [pat, list, opt]) => {
+  const options = regexOptions(opt);
   if (typeof options !== "string") return options;
-  const [pat, list] = values as [Value, Value];
   if (pat.kind !== "string" || list.kind !== "list") return ERROR;
   const re = compileRegex(pat.value, regexFlags(options));
   let couldBeUndefined = false;
@@ -319,24 +299,24 @@ function substituteAll(
   return fullTarget ? output + target.slice(at) : output;
 }
 
-/** `regexps(pat, s, subst [, opts])`, `replace(…)` (option f added), `replaceAll(…)` (f and g added). */
-export const substitute: BuiltinFunction = matchingBuiltin((ev, args, scope, name) => {
-  if (args.length !== 3 && args.length !== 4) return ERROR;
-  const values = evalArgs(ev, args, scope);
-  const undefinedOrError = firstUndefinedOrError(values);
-  if (undefinedOrError) return undefinedOrError;
-  let options = regexOptions(values, 3);
-  if (typeof options !== "string") return options;
-  const lower = name.toLowerCase();
-  if (lower === "replace") options += "f";
-  else if (lower === "replaceall") options += "fg";
-  const [pat, target, subst] = values as [Value, Value, Value];
-  if (pat.kind !== "string" || target.kind !== "string" || subst.kind !== "string") return ERROR;
-  const re = compileRegex(pat.value, regexFlags(options));
-  if (re === null) return ERROR;
-  const out = substituteAll(re, target.value, subst.value, options.includes("f"), options.includes("g"));
-  return out === null ? ERROR : stringValue(out);
-});
+/**
+ * `regexps(pat, s, subst [, opts])`, `replace(…)` (option f added), `replaceAll(…)` (f and g
+ * added); strict.
+ */
+export const substitute: StrictBuiltin<3> = matchingBuiltin(
+  (_ev, [pat, target, subst, opt], _scope, name) => {
+    let options = regexOptions(opt);
+    if (typeof options !== "string") return options;
+    const lower = name.toLowerCase();
+    if (lower === "replace") options += "f";
+    else if (lower === "replaceall") options += "fg";
+    if (pat.kind !== "string" || target.kind !== "string" || subst.kind !== "string") return ERROR;
+    const re = compileRegex(pat.value, regexFlags(options));
+    if (re === null) return ERROR;
+    const out = substituteAll(re, target.value, subst.value, options.includes("f"), options.includes("g"));
+    return out === null ? ERROR : stringValue(out);
+  },
+);
 
 /** Splits an HTCondor string list: any delimiter character separates; items are trimmed. */
 export function splitStringList(text: string, delimiters: string): string[] {
@@ -354,12 +334,8 @@ export function splitStringList(text: string, delimiters: string): string[] {
   return out;
 }
 
-/** `stringListsIntersect(l1, l2 [, delim])`. */
-export const stringListsIntersect: BuiltinFunction = (ev, args, scope) => {
-  if (args.length !== 2 && args.length !== 3) return ERROR;
-  const values = evalArgs(ev, args, scope);
-  if (values.some((v) => v.kind === "error")) return ERROR;
-  if (values.some((v) => v.kind === "undefined")) return UNDEFINED;
+/** `stringListsIntersect(l1, l2 [, delim])` (strict). */
+export const stringListsIntersect: StrictBuiltin<2> = (_ev, values) => {
   if (values.some((v) => v.kind !== "string")) return ERROR;
   const [a, b, d] = values.map((v) => (v.kind === "string" ? v.value : "")) as [
     string,

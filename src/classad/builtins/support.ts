@@ -5,25 +5,63 @@ import { cTimeT } from "../number-format.js";
 import { formatRealExponent, strtod } from "../strings.js";
 import { formatAbsTime, formatRelTime } from "../time.js";
 import { unparse } from "../unparse.js";
-import type { Value } from "../value.js";
+import { ERROR, UNDEFINED, type Value } from "../value.js";
 import { exprFromValue } from "../value-to-expr.js";
 
 /**
- * A builtin function: receives its argument expressions unevaluated (some builtins are lazy,
- * like `ifThenElse`), the evaluator, the current scope and the name as written.
+ * An argument list of at least `N` items: `AtLeast<Expr, 2>` is `readonly [Expr, Expr, ...Expr[]]`,
+ * so a builtin destructures the arguments its arity guarantees without checks or assertions.
  */
-export type BuiltinFunction = (
+export type AtLeast<T, N extends number, R extends readonly T[] = []> = R["length"] extends N
+  ? readonly [...R, ...T[]]
+  : AtLeast<T, N, readonly [...R, T]>;
+
+/**
+ * A builtin's implementation over its arguments (of type `A`): the evaluator, at least `N`
+ * arguments (the evaluator checks the table's counts before the call, see index.ts), the current
+ * scope and the name as written.
+ */
+type Builtin<A, N extends number> = (
   ev: Evaluator,
-  args: readonly Expr[],
+  args: AtLeast<A, N>,
   scope: ClassAd | null,
   name: string,
 ) => Value;
 
-/** Evaluates every argument in order. */
-export function evalArgs(ev: Evaluator, args: readonly Expr[], scope: ClassAd | null): Value[] {
+/**
+ * A non-strict builtin: receives its argument expressions unevaluated (some builtins are lazy,
+ * like `ifThenElse`; others decide undefined and error in their own way).
+ */
+export type BuiltinFunction<N extends number = 0> = Builtin<Expr, N>;
+
+/**
+ * A strict builtin: receives the values of its arguments, none of them undefined or error (the
+ * evaluator answers those itself, see {@link undefinedOrError}).
+ */
+export type StrictBuiltin<N extends number = 0> = Builtin<Value, N>;
+
+/** Evaluates every argument in order; the values keep the shape of the argument list. */
+export function evalArgs<A extends readonly Expr[]>(
+  ev: Evaluator,
+  args: A,
+  scope: ClassAd | null,
+): { readonly [K in keyof A]: Value } {
   const out: Value[] = [];
   for (const arg of args) out.push(ev.evaluateIn(arg, scope));
-  return out;
+  return out as { readonly [K in keyof A]: Value };
+}
+
+/**
+ * A strict function's result when its arguments decide it: error if any is error, else undefined
+ * if any is undefined, else null (the function runs).
+ */
+export function undefinedOrError(values: readonly Value[]): Value | null {
+  let decided: Value | null = null;
+  for (const v of values) {
+    if (v.kind === "error") return ERROR;
+    if (v.kind === "undefined") decided = UNDEFINED;
+  }
+  return decided;
 }
 
 /** Evaluates the items of a list value in the list's scope. */
@@ -90,9 +128,4 @@ export function numberFrom(v: Value): { int: boolean; value: number; big?: bigin
     default:
       return null;
   }
-}
-
-/** Returns error for a wrong argument count (libclassad's arity checks). */
-export function arity(args: readonly Expr[], min: number, max = min): boolean {
-  return args.length >= min && args.length <= max;
 }

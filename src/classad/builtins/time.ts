@@ -5,26 +5,22 @@ import { cInt, cTimeT } from "../number-format.js";
 import { strtod } from "../strings.js";
 import { localOffsetAt } from "../time.js";
 import { bigintFromNumber, ERROR, integerValue, stringValue, type Value } from "../value.js";
-import type { BuiltinFunction } from "./support.js";
+import type { BuiltinFunction, StrictBuiltin } from "./support.js";
 
 /** `time()`: seconds since the epoch, an integer. */
-export const epochTime: BuiltinFunction = (ev, args) =>
-  args.length === 0 ? integerValue(BigInt(Math.floor(ev.now()))) : ERROR;
+export const epochTime: StrictBuiltin = (ev) => integerValue(BigInt(Math.floor(ev.now())));
 
 /** `currentTime()`: the current absTime in the local zone. */
-export const currentTime: BuiltinFunction = (ev, args) => {
-  if (args.length !== 0) return ERROR;
+export const currentTime: StrictBuiltin = (ev) => {
   const now = Math.floor(ev.now());
   return { kind: "absTime", seconds: now, offset: localOffsetAt(now) };
 };
 
 /** `timeZoneOffset()`: the local zone offset as a relTime. */
-export const timeZoneOffset: BuiltinFunction = (ev, args) =>
-  args.length === 0 ? { kind: "relTime", seconds: localOffsetAt(ev.now()) } : ERROR;
+export const timeZoneOffset: StrictBuiltin = (ev) => ({ kind: "relTime", seconds: localOffsetAt(ev.now()) });
 
 /** `dayTime()`: seconds since local midnight as a relTime. */
-export const dayTime: BuiltinFunction = (ev, args) => {
-  if (args.length !== 0) return ERROR;
+export const dayTime: StrictBuiltin = (ev) => {
   const now = Math.floor(ev.now());
   const local = now + localOffsetAt(now);
   return { kind: "relTime", seconds: ((local % 86400) + 86400) % 86400 };
@@ -71,9 +67,7 @@ function relParts(total: number) {
 }
 
 /** `getYear(t)`, `getMonth`, …: fields of an absTime, or of a relTime for days…seconds. */
-export const getField: BuiltinFunction = (ev, args, scope, name) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
+export const getField: BuiltinFunction<1> = (ev, [arg], scope, name) => {
   const v = ev.evaluateIn(arg, scope);
   const field = name.toLowerCase();
   if (v.kind === "absTime") {
@@ -150,12 +144,8 @@ function splitTimeAd(v: Value): ClassAd | null {
   return null;
 }
 
-/** `splitTime(t)`: an ad with the fields of an absTime (or epoch seconds) or a relTime. */
-export const splitTime: BuiltinFunction = (ev, args, scope) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
-  const v = ev.evaluateIn(arg, scope);
-  if (v.kind === "undefined") return v;
+/** `splitTime(t)` (strict): an ad with the fields of an absTime (or epoch seconds) or a relTime. */
+export const splitTime: StrictBuiltin<1> = (_ev, [v]) => {
   // An ad is not split again (formatTime takes one; splitTime does not).
   const ad = v.kind === "classad" ? null : splitTimeAd(v);
   return ad === null ? ERROR : { kind: "classad", ad };
@@ -336,9 +326,7 @@ export function strftime(format: string, t: TmFields): string {
  * relTime is an error; anything else goes through splitTime and its integer fields, unchecked
  * (a record may say February 30), with the weekday and day of the year computed from them.
  */
-export const formatTime: BuiltinFunction = (ev, args, scope) => {
-  if (args.length > 2) return ERROR;
-  const [first, second] = args;
+export const formatTime: BuiltinFunction = (ev, [first, second], scope) => {
   let tm: TmFields;
   if (first === undefined) {
     const now = Math.floor(ev.now());
@@ -359,9 +347,7 @@ export const formatTime: BuiltinFunction = (ev, args, scope) => {
 };
 
 /** `interval(secs)`: `[-][days+]h:mm:ss`, dropping leading zero fields. */
-export const interval: BuiltinFunction = (ev, args, scope) => {
-  const [arg] = args;
-  if (args.length !== 1 || arg === undefined) return ERROR;
+export const interval: BuiltinFunction<1> = (ev, [arg], scope) => {
   const v = ev.evaluateIn(arg, scope);
   // libclassad converts to int64 and formats through a C int (low 32 bits).
   let big: bigint;

@@ -12,18 +12,15 @@ import {
   UNDEFINED,
   type Value,
 } from "../value.js";
-import { type BuiltinFunction, stringOf } from "./support.js";
+import { type BuiltinFunction, type StrictBuiltin, stringOf } from "./support.js";
 
-/** Type predicates: exactly one argument, never strict. */
-function predicate(kind: Value["kind"]): BuiltinFunction {
-  return (ev, args, scope) => {
-    const [arg] = args;
-    if (args.length !== 1 || arg === undefined) return ERROR;
-    return booleanValue(ev.evaluateIn(arg, scope).kind === kind);
-  };
+/** Type predicates (one argument; not strict: they inspect undefined and error too). */
+function predicate(kind: Value["kind"]): BuiltinFunction<1> {
+  return (ev, [arg], scope) => booleanValue(ev.evaluateIn(arg, scope).kind === kind);
 }
 
-export const typePredicates: Record<string, BuiltinFunction> = {
+/** `isUndefined(x)`, `isError(x)`, …: lower-cased name → predicate. */
+export const typePredicates: Record<string, BuiltinFunction<1>> = {
   isundefined: predicate("undefined"),
   iserror: predicate("error"),
   isstring: predicate("string"),
@@ -36,19 +33,9 @@ export const typePredicates: Record<string, BuiltinFunction> = {
   isreltime: predicate("relTime"),
 };
 
-function one(fn: (v: Value) => Value): BuiltinFunction {
-  return (ev, args, scope) => {
-    const [arg] = args;
-    if (args.length !== 1 || arg === undefined) return ERROR;
-    return fn(ev.evaluateIn(arg, scope));
-  };
-}
-
-/** `int(x)`: truncation; strings through strtod; undefined stays undefined. */
-export const convertInt = one((v) => {
+/** `int(x)` (strict): truncation; strings through strtod. */
+export const convertInt: StrictBuiltin<1> = (_ev, [v]) => {
   switch (v.kind) {
-    case "undefined":
-    case "error":
     case "integer":
       return v;
     case "boolean":
@@ -66,13 +53,11 @@ export const convertInt = one((v) => {
     default:
       return ERROR;
   }
-});
+};
 
-/** `real(x)`: strings through strtod (accepting INF, -INF, NaN). */
-export const convertReal = one((v) => {
+/** `real(x)` (strict): strings through strtod (accepting INF, -INF, NaN). */
+export const convertReal: StrictBuiltin<1> = (_ev, [v]) => {
   switch (v.kind) {
-    case "undefined":
-    case "error":
     case "real":
       return v;
     case "boolean":
@@ -91,19 +76,17 @@ export const convertReal = one((v) => {
     default:
       return ERROR;
   }
-});
+};
 
-/** `string(x)`. */
-export const convertString = one((v) => {
+/** `string(x)` (strict). */
+export const convertString: StrictBuiltin<1> = (_ev, [v]) => {
   const s = stringOf(v);
   return typeof s === "string" ? { kind: "string", value: s } : s;
-});
+};
 
-/** `bool(x)`: numbers non-zero; "true"/"false" case-insensitively; other strings undefined. */
-export const convertBool = one((v) => {
+/** `bool(x)` (strict): numbers non-zero; "true"/"false" case-insensitively; other strings undefined. */
+export const convertBool: StrictBuiltin<1> = (_ev, [v]) => {
   switch (v.kind) {
-    case "undefined":
-    case "error":
     case "boolean":
       return v;
     case "integer":
@@ -121,12 +104,10 @@ export const convertBool = one((v) => {
     default:
       return ERROR;
   }
-});
+};
 
 /** `absTime()`, `absTime(secs [, offset])`, `absTime(string)`, `absTime(absTime)`. */
-export const convertAbsTime: BuiltinFunction = (ev, args, scope) => {
-  if (args.length > 2) return ERROR;
-  const [first, second] = args;
+export const convertAbsTime: BuiltinFunction = (ev, [first, second], scope) => {
   if (first === undefined) {
     const now = ev.now();
     return { kind: "absTime", seconds: now, offset: localOffsetAt(now) };
@@ -169,14 +150,9 @@ export const convertAbsTime: BuiltinFunction = (ev, args, scope) => {
   }
 };
 
-/** `relTime(secs)` (truncated to whole seconds), `relTime(string)`, `relTime(relTime)`. */
-export const convertRelTime: BuiltinFunction = (ev, args, scope) => {
-  const [first] = args;
-  if (args.length !== 1 || first === undefined) return ERROR;
-  const v = ev.evaluateIn(first, scope);
+/** `relTime(secs)` (strict; truncated to whole seconds), `relTime(string)`, `relTime(relTime)`. */
+export const convertRelTime: StrictBuiltin<1> = (_ev, [v]) => {
   switch (v.kind) {
-    case "undefined":
-    case "error":
     case "relTime":
       return v;
     // An integer goes through a C int (int64 keeps its low 32 bits); a real keeps its fraction
