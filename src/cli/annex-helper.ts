@@ -4,11 +4,12 @@ import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { ClassAd } from "../classad/classad.js";
 import { parseClassAd } from "../classad/parse.js";
+import { adText, type PlainAd, plainFromAd } from "../classad/plain.js";
+import type { KnobSource } from "../condor/knobs.js";
 import { GahpClient } from "../gahp/client.js";
 import { GahpError, GahpServerDiedError } from "../gahp/errors.js";
 import { CliError, EXIT, exitStatusOfCode } from "./exit-codes.js";
-import type { KnobSource } from "./knobs.js";
-import { adText, type PlainAd, plainFromAd } from "./plain-ad.js";
+import { spawnGahpServer } from "./gahp-server-process.js";
 
 /**
  * condor-annex's side of the helper: it starts annex-gahp (knob `ANNEX_GAHP`, default the
@@ -109,7 +110,7 @@ export class AnnexHelper {
   /** Starts the helper process and performs the GAHP startup sequence. */
   static async start(launch: HelperLaunch, env: NodeJS.ProcessEnv = process.env): Promise<AnnexHelper> {
     try {
-      const client = await GahpClient.spawn(launch.command, launch.args, { env });
+      const client = await spawnGahpServer(launch.command, launch.args, { env });
       return new AnnexHelper(client, launch.description);
     } catch (error) {
       throw new CliError(

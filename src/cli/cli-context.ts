@@ -1,10 +1,10 @@
 import type { RecordExpr } from "../classad/ast.js";
 import type { ClassAd } from "../classad/classad.js";
 import { formatOldAds } from "../classad/old-format.js";
+import type { PlainAd, PlainValue } from "../classad/plain.js";
+import type { KnobSource } from "../condor/knobs.js";
 import { type AnnexCommandName, AnnexHelper, helperLaunch } from "./annex-helper.js";
 import type { CliIO } from "./cli-io.js";
-import type { KnobSource } from "./knobs.js";
-import type { PlainAd, PlainValue } from "./plain-ad.js";
 import { POOL_COMMAND, type PoolView, readPool } from "./pool-status.js";
 import { Progress } from "./progress.js";
 import { dropRoot, type RunAsTarget } from "./run-as.js";

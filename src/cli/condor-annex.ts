@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { HTCondorKnobs } from "../condor/knobs.js";
 import { VERSION } from "../version.js";
 import { buildClassAdCommand } from "./classad-command.js";
 import { isClassicCommandLine, translateClassic } from "./classic-options.js";
@@ -13,7 +14,6 @@ import { buildStatusCommand } from "./commands/status.js";
 import { buildTemplateCommand } from "./commands/template.js";
 import { buildWatchCommand } from "./commands/watch.js";
 import { CliError, EXIT, type ExitStatus } from "./exit-codes.js";
-import { HTCondorKnobs } from "./knobs.js";
 
 /** Builds the `condor-annex` command line program for `ctx`. */
 export function buildProgram(ctx: CliContext): Command {

@@ -2,8 +2,8 @@ import { userInfo } from "node:os";
 import type { RequestInput } from "../annex/request.js";
 import type { RequestValue } from "../annex/types.js";
 import { parseClassAd } from "../classad/parse.js";
+import { type PlainAd, type PlainValue, plainFromAd } from "../classad/plain.js";
 import { usageError } from "./exit-codes.js";
-import { type PlainAd, type PlainValue, plainFromAd } from "./plain-ad.js";
 
 /**
  * The options of `condor-annex create` (and of classic `condor_annex -annex-name N -count C …`)

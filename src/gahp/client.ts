@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { condorVersionString } from "../version.js";
 import {
@@ -35,6 +35,23 @@ export interface GahpClientOptions {
   readonly clock?: Clock;
   /** Diagnostics (discarded unprefixed lines, unknown result ids). */
   readonly log?: (message: string) => void;
+}
+
+/**
+ * The server's process, when the client's user started one (`src/cli/gahp-server-process.ts`
+ * spawns and supervises it): the client reads its fate from here and stops it when it must.
+ */
+export interface GahpServerProcess {
+  /** The child, for callers that watch or signal it themselves. */
+  readonly child: ChildProcess;
+  /** Whether it is still running. */
+  isRunning(): boolean;
+  /** Settles, with why, once it has exited (or could not start) and its output has been read. */
+  readonly ended: Promise<string>;
+  /** The tail of what it wrote on stderr, for error messages. */
+  stderrTail(): string;
+  /** SIGTERM to stop it, SIGKILL when it stopped answering. */
+  kill(signal: "SIGTERM" | "SIGKILL"): void;
 }
 
 export interface CallOptions {
@@ -168,14 +185,15 @@ export class GahpClient {
   private responseTimer: unknown;
   private pollTimer: unknown;
   private dead: Error | undefined;
-  private child: ChildProcess | undefined;
-  private stderrTail = "";
-  private exited: Promise<void> = Promise.resolve();
+  /** The grace timer between the server closing its output and its exit. */
+  private closeTimer: unknown;
+  private readonly exited: Promise<void>;
 
   private constructor(
     input: Readable,
     private readonly output: Writable,
     private readonly options: GahpClientOptions,
+    private readonly server: GahpServerProcess | undefined,
   ) {
     this.clock = options.clock ?? systemClock;
     this.splitter = new LineSplitter(options.maxLineBytes ?? 64 * 1024 * 1024);
@@ -183,64 +201,46 @@ export class GahpClient {
       this.splitter.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, this.onLine);
     });
     input.on("end", () => {
-      // For a spawned server, wait briefly for its exit so the error carries the status and stderr.
-      if (this.child === undefined || this.child.exitCode !== null || this.child.signalCode !== null) {
+      // For a server process, wait briefly for its exit so the error carries the status and stderr.
+      if (server === undefined || !server.isRunning()) {
         this.die("the GAHP server closed its output");
         return;
       }
-      setTimeout(() => this.die("the GAHP server closed its output"), 1000).unref();
+      this.closeTimer = this.clock.setTimeout(() => this.die("the GAHP server closed its output"), 1000);
     });
     input.on("error", (error) => this.die(`reading from the GAHP server failed: ${error.message}`));
     output.on("error", (error) => this.die(`writing to the GAHP server failed: ${error.message}`));
+    this.exited =
+      server === undefined
+        ? Promise.resolve()
+        : server.ended.then((reason) => {
+            this.die(reason);
+          });
   }
 
-  /** Starts a GAHP server process and performs the startup sequence. */
-  static async spawn(
-    command: string,
-    args: readonly string[],
-    options: GahpClientOptions & { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  /**
+   * Speaks to a server over given streams (`input` = its stdout, `output` = its stdin) and
+   * performs the startup sequence; `server` is its process, when there is one.
+   */
+  static async connect(
+    input: Readable,
+    output: Writable,
+    options: GahpClientOptions = {},
+    server?: GahpServerProcess,
   ): Promise<GahpClient> {
-    const child = spawn(command, [...args], {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: options.env,
-      cwd: options.cwd,
-    });
-    const client = new GahpClient(child.stdout, child.stdin, options);
-    client.child = child;
-    child.stderr.on("data", (chunk: Buffer) => {
-      client.stderrTail = (client.stderrTail + chunk.toString("utf8")).slice(-4096);
-    });
-    client.exited = new Promise((resolve) => {
-      // "close", not "exit": every result already written to the pipe has been read by then.
-      child.on("close", (code, signal) => {
-        client.die(`the GAHP server ${command} exited (${signal ?? `status ${code}`})`);
-        resolve();
-      });
-    });
-    child.on("error", (error) => client.die(`could not run the GAHP server ${command}: ${error.message}`));
+    const client = new GahpClient(input, output, options, server);
     try {
       await client.startup();
     } catch (error) {
-      child.kill("SIGKILL");
+      server?.kill("SIGKILL");
       throw error;
     }
     return client;
   }
 
-  /** Speaks to a server over given streams (`input` = its stdout, `output` = its stdin). */
-  static async connect(
-    input: Readable,
-    output: Writable,
-    options: GahpClientOptions = {},
-  ): Promise<GahpClient> {
-    const client = new GahpClient(input, output, options);
-    await client.startup();
-    return client;
-  }
-
-  /** The spawned process, if this client started one. */
+  /** The server's process, if there is one. */
   get process(): ChildProcess | undefined {
-    return this.child;
+    return this.server?.child;
   }
 
   /** Asynchronous calls not yet settled. */
@@ -316,10 +316,9 @@ export class GahpClient {
     this.die("the client sent QUIT");
   }
 
-  /** Kills a spawned server (SIGTERM) or ends the output stream, and fails what is pending. */
+  /** Stops the server's process (SIGTERM) or ends the output stream, and fails what is pending. */
   async close(): Promise<void> {
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null)
-      this.child.kill("SIGTERM");
+    if (this.server?.isRunning() === true) this.server.kill("SIGTERM");
     else this.output.end();
     await this.exited;
     this.die("the client closed the connection");
@@ -567,7 +566,7 @@ export class GahpClient {
         if (head === undefined || this.dead) return;
         if (this.clock.now() - head.sentAt >= limit) {
           this.die(`the GAHP server did not answer within ${limit} ms`, GahpTimeoutError);
-          this.child?.kill("SIGKILL");
+          this.server?.kill("SIGKILL");
           return;
         }
         this.armResponseTimer();
@@ -579,9 +578,11 @@ export class GahpClient {
   /** Declares the server gone: every waiter and pending call is rejected with the reason. */
   private die(reason: string, kind: new (message: string) => GahpError = GahpServerDiedError): void {
     if (this.dead) return;
-    const detail = this.stderrTail.trim() === "" ? "" : ` (stderr: ${this.stderrTail.trim().slice(-500)})`;
+    const stderr = this.server?.stderrTail().trim() ?? "";
+    const detail = stderr === "" ? "" : ` (stderr: ${stderr.slice(-500)})`;
     const error = new kind(`${reason}${detail}`);
     this.dead = error;
+    if (this.closeTimer !== undefined) this.clock.clearTimeout(this.closeTimer);
     if (this.responseTimer !== undefined) this.clock.clearTimeout(this.responseTimer);
     if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
     if (this.sweepTimer !== undefined) this.clock.clearTimeout(this.sweepTimer);

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -57,5 +57,44 @@ describe("the annex engine's dependencies", () => {
     );
     expect(dynamic.status).not.toBe(0);
     expect(lint("src/aws/probe.ts", probe).status).toBe(0);
+  });
+});
+
+/** The relative imports of every module under `dir`, resolved to repository paths. */
+function importsOf(dir: string): { file: string; target: string }[] {
+  const found: { file: string; target: string }[] = [];
+  for (const file of sources(dir)) {
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)) {
+      const specifier = match[1] ?? "";
+      found.push({ file: relative(root, file), target: relative(root, join(dirname(file), specifier)) });
+    }
+  }
+  return found;
+}
+
+describe("the layout by process", () => {
+  it("the helper (src/annex-gahp) and condor-annex (src/cli) share code only through the layers below", () => {
+    // The scan sees the imports it judges (cli/ → gahp-server-process's import of the client).
+    expect(importsOf("src/cli")).toContainEqual({
+      file: "src/cli/gahp-server-process.ts",
+      target: "src/gahp/client.js",
+    });
+    expect(importsOf("src/annex-gahp").filter(({ target }) => target.startsWith("src/cli/"))).toEqual([]);
+    expect(importsOf("src/cli").filter(({ target }) => target.startsWith("src/annex-gahp/"))).toEqual([]);
+  });
+
+  it("the engine and the protocol know neither process", () => {
+    for (const dir of ["src/annex", "src/gahp", "src/classad", "src/aws", "src/condor"]) {
+      const upward = importsOf(dir).filter(({ target }) => /^src\/(cli|annex-gahp)\//.test(target));
+      expect(upward, dir).toEqual([]);
+    }
+  });
+
+  it("the protocol spawns nothing: processes are started by their users", () => {
+    const spawning = sources("src/gahp").filter((file) =>
+      /^import (?!type)[^;]*from "node:child_process"/m.test(readFileSync(file, "utf8")),
+    );
+    expect(spawning).toEqual([]);
   });
 });

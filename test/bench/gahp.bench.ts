@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { GahpClient } from "../../src/gahp/client.js";
+import { spawnGahpServer } from "../../src/cli/gahp-server-process.js";
 
 // Run from the package root (npm run sets the cwd); the bundled script lives in .run-ts/.
 const GAHP_BIN = resolve(process.cwd(), "bin/annex-gahp.js");
@@ -66,7 +66,7 @@ async function startupTime(args: readonly string[] = [GAHP_BIN]): Promise<number
 
 /** GahpClient: every request a promise, as condor-annex drives the helper. */
 async function viaClient(total: number): Promise<Figures> {
-  const client = await GahpClient.spawn(process.execPath, SERVER_ARGS, { env });
+  const client = await spawnGahpServer(process.execPath, SERVER_ARGS, { env });
   // Warm-up, not measured: both processes' code is compiled by the JIT during the first batches.
   for (let round = 0; round < WARMUP / IN_FLIGHT; round++) {
     await Promise.all(Array.from({ length: IN_FLIGHT }, () => client.call("ANNEX_PING")));

@@ -2,12 +2,12 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parseClassAd } from "../../src/classad/parse.js";
+import type { PlainAd } from "../../src/classad/plain.js";
 import { processContext } from "../../src/cli/cli-context.js";
 import { runCli } from "../../src/cli/condor-annex.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
-import { StaticKnobs } from "../../src/cli/knobs.js";
-import type { PlainAd } from "../../src/cli/plain-ad.js";
 import { poolView } from "../../src/cli/pool-status.js";
+import { StaticKnobs } from "../../src/condor/knobs.js";
 import { fakeCli } from "./fake-helper.js";
 
 const NOW = Date.UTC(2026, 10, 26, 9, 0, 0);

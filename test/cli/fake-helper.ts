@@ -6,11 +6,11 @@
 import { PassThrough, Readable } from "node:stream";
 import type { ClassAd } from "../../src/classad/classad.js";
 import { parseClassAd } from "../../src/classad/parse.js";
+import { adText, type PlainAd, plainFromAd } from "../../src/classad/plain.js";
 import { unparse } from "../../src/classad/unparse.js";
 import { type AnnexCommandName, AnnexHelper } from "../../src/cli/annex-helper.js";
 import type { CliContext } from "../../src/cli/cli-context.js";
-import { StaticKnobs } from "../../src/cli/knobs.js";
-import { adText, type PlainAd, plainFromAd } from "../../src/cli/plain-ad.js";
+import { StaticKnobs } from "../../src/condor/knobs.js";
 import { classAdCommand } from "../../src/gahp/classad-command.js";
 import { GahpServer } from "../../src/gahp/server.js";
 import type { GahpCommand } from "../../src/gahp/types.js";

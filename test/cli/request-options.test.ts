@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { adText } from "../../src/classad/plain.js";
 import { helperLaunch } from "../../src/cli/annex-helper.js";
 import { confirmationText, hoursText } from "../../src/cli/confirm.js";
 import { CliError, EXIT } from "../../src/cli/exit-codes.js";
-import { StaticKnobs } from "../../src/cli/knobs.js";
-import { adText } from "../../src/cli/plain-ad.js";
 import { createArgumentFromFlags } from "../../src/cli/request-options.js";
 import { formatDuration, formatTable } from "../../src/cli/table.js";
+import { StaticKnobs } from "../../src/condor/knobs.js";
 
 const ENV = { userName: "alice", defaultOwnerConfigured: false };
 

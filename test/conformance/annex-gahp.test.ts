@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { GahpClient } from "../../src/gahp/client.js";
+import { spawnGahpServer } from "../../src/cli/gahp-server-process.js";
 import { gahpBanner } from "../../src/version.js";
 import { GAHP_BIN, PROTOCOL_LINE, RawGahp, ROOT, requireBuild } from "./raw-gahp.js";
 
@@ -122,7 +122,7 @@ describe("annex-gahp: the gridmanager's startup sequence", () => {
 
   it("is driven to the end by GahpClient: startup, calls, STATISTICS, QUIT", async () => {
     const dir = mkdtempSync(join(tmpdir(), "annex-gahp-client-"));
-    const client = await GahpClient.spawn(process.execPath, [GAHP_BIN, "-l", dir], {
+    const client = await spawnGahpServer(process.execPath, [GAHP_BIN, "-l", dir], {
       env: { ...process.env, _CONDOR_ANNEX_GAHP_LOG: "" },
     });
     expect(client.asyncMode).toBe(true);
@@ -354,7 +354,7 @@ describe("annex-gahp: ending", () => {
 describe("annex-gahp: stdout is the protocol channel", () => {
   it("sends console output and stray stdout writes from inside the process to the log", async () => {
     const logFile = join(mkdtempSync(join(tmpdir(), "annex-gahp-stray-")), "log");
-    const entry = join(ROOT, "dist/src/cli/annex-gahp.js");
+    const entry = join(ROOT, "dist/src/annex-gahp/main.js");
     // Start the helper in-process, then make noise the way a library might.
     const script = `import(${JSON.stringify(entry)}).then((m) => {
       m.main([]);

@@ -8,9 +8,9 @@ export const GAHP_BIN = join(ROOT, "bin/annex-gahp.js");
 
 /** Fails early, with the fix, when the compiled helper is missing. */
 export function requireBuild(): void {
-  if (!existsSync(join(ROOT, "dist/src/cli/annex-gahp.js"))) {
+  if (!existsSync(join(ROOT, "dist/src/annex-gahp/main.js"))) {
     throw new Error(
-      "dist/src/cli/annex-gahp.js is missing: run `npm run build` before the conformance tests",
+      "dist/src/annex-gahp/main.js is missing: run `npm run build` before the conformance tests",
     );
   }
 }

@@ -53,7 +53,7 @@ describe("the package", () => {
       "bin/condor-annex.js",
       "bin/annex-gahp.js",
       "dist/src/cli/condor-annex.js",
-      "dist/src/cli/annex-gahp.js",
+      "dist/src/annex-gahp/main.js",
       "dist/lease-lambda.zip",
       "templates/bootstrap.sh",
       "condor-config/access-point/50-condor-annex.config",

@@ -7,8 +7,8 @@
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { annexGahpCommands } from "../../src/cli/annex-commands/index.js";
-import { loadClassAdCodec } from "../../src/cli/annex-gahp.js";
+import { annexGahpCommands } from "../../src/annex-gahp/commands/index.js";
+import { loadClassAdCodec } from "../../src/annex-gahp/main.js";
 import { escapeArg, splitArgs } from "../../src/gahp/framing.js";
 import { GahpStatistics } from "../../src/gahp/statistics.js";
 import { ServerHarness } from "../gahp/harness.js";

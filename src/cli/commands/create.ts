@@ -1,11 +1,11 @@
 import { Command } from "commander";
 import { loadAnnexDefaults } from "../../annex/defaults.js";
 import { validateAnnexRequest } from "../../annex/request.js";
+import { type PlainAd, read } from "../../classad/plain.js";
 import type { AnnexHelper } from "../annex-helper.js";
 import { type CliContext, printJson, withHelper } from "../cli-context.js";
 import { confirm, confirmationText, type SpendSummary } from "../confirm.js";
 import { CliError, EXIT, usageError } from "../exit-codes.js";
-import { type PlainAd, read } from "../plain-ad.js";
 import { Progress } from "../progress.js";
 import {
   type CreateFlags,

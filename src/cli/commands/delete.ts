@@ -1,6 +1,6 @@
 import { Command } from "commander";
+import { read } from "../../classad/plain.js";
 import { type CliContext, callWithProgress, printJson } from "../cli-context.js";
-import { read } from "../plain-ad.js";
 import { annexNameOf } from "../request-options.js";
 
 interface DeleteFlags {

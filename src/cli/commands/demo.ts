@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import type { RecordExpr } from "../../classad/ast.js";
+import { type PlainAd, read } from "../../classad/plain.js";
 import { unparse } from "../../classad/unparse.js";
+import { HTCondorKnobs } from "../../condor/knobs.js";
 import { type EmulatorHandle, startEmulator } from "../../emulator/process.js";
 import { checkPython, ensurePythonEnv, type PythonCheck } from "../../emulator/python-env.js";
 import type { AnnexHelper } from "../annex-helper.js";
@@ -12,8 +14,6 @@ import { followLog } from "../demo/log-follower.js";
 import { DEMO_ANNEX, DEMO_REQUEST, demoQueue } from "../demo/scripted-queue.js";
 import { Timeline } from "../demo/timeline.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { HTCondorKnobs } from "../knobs.js";
-import { type PlainAd, read } from "../plain-ad.js";
 
 /**
  * `condor-annex demo`: the whole story on this machine, in about a minute. It starts the AWS

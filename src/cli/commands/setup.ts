@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { Command } from "commander";
 import { leaseLambdaZip } from "../../annex/lease-package.js";
+import { read } from "../../classad/plain.js";
 import type { AnnexHelper } from "../annex-helper.js";
 import { type CliContext, callWithProgress, defaultRegion, printJson, withHelper } from "../cli-context.js";
 import { CliError, EXIT, type ExitStatus } from "../exit-codes.js";
-import { read } from "../plain-ad.js";
 import { formatTable } from "../table.js";
 
 /** One line of `setup --check`. */

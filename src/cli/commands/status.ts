@@ -1,7 +1,7 @@
 import { Command } from "commander";
+import { exprFromPlain, type PlainAd, read } from "../../classad/plain.js";
 import { type CliContext, printClassAds, printJson, withHelper } from "../cli-context.js";
 import { usageError } from "../exit-codes.js";
-import { exprFromPlain, type PlainAd, read } from "../plain-ad.js";
 import { type PoolView, poolCell } from "../pool-status.js";
 import { formatDuration, formatTable, formatUtcMinute } from "../table.js";
 

@@ -11,7 +11,8 @@ import type { ClassAd } from "../../../src/classad/classad.js";
 import { Evaluator, evaluateAttribute } from "../../../src/classad/evaluate.js";
 import { parseClassAd } from "../../../src/classad/parse.js";
 import type { Value } from "../../../src/classad/value.js";
-import { GahpClient } from "../../../src/gahp/client.js";
+import { spawnGahpServer } from "../../../src/cli/gahp-server-process.js";
+import type { GahpClient } from "../../../src/gahp/client.js";
 import { TEST_CREDENTIALS, TEST_REGION } from "../../support/aws-clients.js";
 import type { AwsTarget } from "../../support/emulator.js";
 import { repoRoot } from "../../support/python-env.js";
@@ -109,7 +110,7 @@ export async function startAnnexGahp(target: AwsTarget, options: AnnexGahpOption
         }),
     ...Object.fromEntries(Object.entries(knobs).map(([name, value]) => [`_CONDOR_${name}`, value])),
   };
-  const client = await GahpClient.spawn(process.execPath, [GAHP_BIN], { env, callTimeoutMs: 120_000 });
+  const client = await spawnGahpServer(process.execPath, [GAHP_BIN], { env, callTimeoutMs: 120_000 });
   const call = async (command: string, ad: string, timeoutMs?: number): Promise<CommandResult> => {
     const fields = await client.call(command, [ad], timeoutMs === undefined ? {} : { timeoutMs });
     if (fields[0] === "0") {

@@ -24,8 +24,8 @@ import { requestTags } from "../../../src/annex/canonical.js";
 import { TAG_DEADLINE, TAG_POOL } from "../../../src/annex/constants.js";
 import { parseAnnexRequest } from "../../../src/annex/request.js";
 import type { AnnexDefaults } from "../../../src/annex/types.js";
+import { spawnGahpServer } from "../../../src/cli/gahp-server-process.js";
 import { startEmulator } from "../../../src/emulator/process.js";
-import { GahpClient } from "../../../src/gahp/client.js";
 import { TEST_DEFAULTS } from "../../annex/support.js";
 import { repoRoot } from "../../support/python-env.js";
 
@@ -161,7 +161,7 @@ try {
       ANNEX_SNAPSHOT_MAX_AGE: "300",
       ANNEX_DEMAND_STATE_CACHE: "600",
     };
-    const client = await GahpClient.spawn(process.execPath, [join(repoRoot, "bin", "annex-gahp.js")], {
+    const client = await spawnGahpServer(process.execPath, [join(repoRoot, "bin", "annex-gahp.js")], {
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,

@@ -16,7 +16,8 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tokenObjectKey } from "../../../src/annex/index.js";
-import { GahpClient } from "../../../src/gahp/client.js";
+import { spawnGahpServer } from "../../../src/cli/gahp-server-process.js";
+import type { GahpClient } from "../../../src/gahp/client.js";
 import { TEST_REGION } from "../../support/aws-clients.js";
 import { advanceEmulator, extensionSkipReason, useEmulator } from "../../support/emulator.js";
 import { repoRoot } from "../../support/python-env.js";
@@ -78,7 +79,7 @@ describe.skipIf(skip !== undefined)("no log holds the pool token or the AWS secr
       AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
       ...Object.fromEntries(Object.entries(knobs).map(([name, value]) => [`_CONDOR_${name}`, value])),
     };
-    gahp = await GahpClient.spawn(process.execPath, [GAHP_BIN], { env, callTimeoutMs: 300_000 });
+    gahp = await spawnGahpServer(process.execPath, [GAHP_BIN], { env, callTimeoutMs: 300_000 });
   }, 120_000);
 
   afterAll(async () => {

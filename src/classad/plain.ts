@@ -1,8 +1,8 @@
-import { type Attribute, bytesFromText, type Expr, textFromBytes } from "../classad/ast.js";
-import type { ClassAd } from "../classad/classad.js";
-import { Evaluator } from "../classad/evaluate.js";
-import { unparse } from "../classad/unparse.js";
-import type { Value } from "../classad/value.js";
+import { type Attribute, bytesFromText, type Expr, textFromBytes } from "./ast.js";
+import type { ClassAd } from "./classad.js";
+import { Evaluator } from "./evaluate.js";
+import { unparse } from "./unparse.js";
+import type { Value } from "./value.js";
 
 /**
  * ClassAds as plain data: what condor-annex sends to annex-gahp (argument ads built from flags)

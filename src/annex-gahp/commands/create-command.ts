@@ -5,10 +5,10 @@ import { ClassAd } from "../../classad/classad.js";
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand, E_INVALID_REQUEST, formatRequestAdError } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
+import { requirePool, withRuntime } from "../runtime.js";
 import { ArgumentReader, issuesToError, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
 import { resultOutcome, timeAttributes } from "./result-ads.js";
-import { requirePool, withRuntime } from "./runtime.js";
 
 /** Options of ANNEX_CREATE that are not request attributes. */
 const OPTIONS = ["Wait", "LeasePeriodSeconds"] as const;

@@ -2,6 +2,7 @@ import type { ClassAd } from "../../classad/classad.js";
 import type { ClassAdCodec } from "../../gahp/classad-command.js";
 import type { GahpStatistics } from "../../gahp/statistics.js";
 import type { GahpCommand } from "../../gahp/types.js";
+import { RuntimeLoader } from "../runtime.js";
 import { sourcedCodec } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
 import { createCommand } from "./create-command.js";
@@ -9,7 +10,6 @@ import { deleteCommand } from "./delete-command.js";
 import { extendCommand } from "./extend-command.js";
 import { jobsCommand } from "./jobs-command.js";
 import { listCommand } from "./list-command.js";
-import { RuntimeLoader } from "./runtime.js";
 import { setupCommand } from "./setup-command.js";
 import { statusCommand } from "./status-command.js";
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { type SourcedAd, sourcedCodec } from "../../../src/cli/annex-commands/arguments.js";
-import { validateCreate } from "../../../src/cli/annex-commands/create-command.js";
-import { validateDelete } from "../../../src/cli/annex-commands/delete-command.js";
-import { validateExtend } from "../../../src/cli/annex-commands/extend-command.js";
-import { validateJobs } from "../../../src/cli/annex-commands/jobs-command.js";
-import { validateList } from "../../../src/cli/annex-commands/list-command.js";
-import { validateSetup } from "../../../src/cli/annex-commands/setup-command.js";
-import { SourceText } from "../../../src/cli/annex-commands/source-positions.js";
-import { validateStatus } from "../../../src/cli/annex-commands/status-command.js";
-import { loadClassAdCodec } from "../../../src/cli/annex-gahp.js";
+import { type SourcedAd, sourcedCodec } from "../../../src/annex-gahp/commands/arguments.js";
+import { validateCreate } from "../../../src/annex-gahp/commands/create-command.js";
+import { validateDelete } from "../../../src/annex-gahp/commands/delete-command.js";
+import { validateExtend } from "../../../src/annex-gahp/commands/extend-command.js";
+import { validateJobs } from "../../../src/annex-gahp/commands/jobs-command.js";
+import { validateList } from "../../../src/annex-gahp/commands/list-command.js";
+import { validateSetup } from "../../../src/annex-gahp/commands/setup-command.js";
+import { SourceText } from "../../../src/annex-gahp/commands/source-positions.js";
+import { validateStatus } from "../../../src/annex-gahp/commands/status-command.js";
+import { loadClassAdCodec } from "../../../src/annex-gahp/main.js";
 import { formatRequestAdError } from "../../../src/gahp/classad-command.js";
 
 const codec = sourcedCodec(await loadClassAdCodec());
@@ -54,7 +54,9 @@ describe("argument ads of the annex commands", () => {
   it("take ANNEX_SETUP's Check as a boolean, default false", () => {
     expect(validateSetup(sourced("[ Check = true ]"))).toMatchObject({ ok: true, value: { check: true } });
     expect(validateSetup(sourced("[]"))).toMatchObject({ ok: true, value: { check: false } });
-    expect(errorOf(validateSetup(sourced('[ Check = "yes" ]')))).toMatch(/^1:3: Check: expected true or false, got the string "yes"/);
+    expect(errorOf(validateSetup(sourced('[ Check = "yes" ]')))).toMatch(
+      /^1:3: Check: expected true or false, got the string "yes"/,
+    );
   });
 
   it("report a missing required attribute at the ad and a wrong type at the attribute, all at once", () => {

@@ -1,9 +1,9 @@
-import type { LeasePeriodSeconds } from "../../../templates/index.js";
+import type { LeasePeriodSeconds } from "../../templates/index.js";
 import {
   DEFAULT_DEMAND_SETTINGS,
   DemandController,
   type DemandSettings,
-} from "../../annex/demand/controller.js";
+} from "../annex/demand/controller.js";
 import {
   type AnnexDefaults,
   AnnexError,
@@ -11,10 +11,10 @@ import {
   loadAnnexDefaults,
   poolIdFromKnobs,
   tokenSourceFromKnobs,
-} from "../../annex/index.js";
-import { ApiCallCounter, AwsAnnexCloud, AwsClients } from "../../aws/index.js";
-import type { GahpStatistics } from "../../gahp/statistics.js";
-import { HTCondorKnobs, type KnobSource } from "../knobs.js";
+} from "../annex/index.js";
+import { ApiCallCounter, AwsAnnexCloud, AwsClients } from "../aws/index.js";
+import { HTCondorKnobs, type KnobSource } from "../condor/knobs.js";
+import type { GahpStatistics } from "../gahp/statistics.js";
 import { type AnnexRuntime, COMMAND_KNOBS, CommandFailure, type RuntimeDeps } from "./runtime.js";
 
 /**

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HTCondorKnobs, parseConfigDump, type RunCommand, StaticKnobs } from "../../src/cli/knobs.js";
+import { HTCondorKnobs, parseConfigDump, type RunCommand, StaticKnobs } from "../../src/condor/knobs.js";
 
 /** `condor_config_val -dump -expanded -verbose ^ANNEX` as HTCondor 25.14.1 prints it (abridged). */
 const VERBOSE_DUMP = `# Configuration from machine: ap

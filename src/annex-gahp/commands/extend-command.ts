@@ -1,11 +1,11 @@
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
+import { requirePool, withRuntime } from "../runtime.js";
 import { ArgumentReader, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
 import { readAnnexName, readRegion } from "./common-arguments.js";
 import { resultOutcome, timeAttributes } from "./result-ads.js";
-import { requirePool, withRuntime } from "./runtime.js";
 
 /** The typed argument of `ANNEX_EXTEND`. */
 export interface ExtendCommandRequest {

@@ -1,6 +1,6 @@
 import { ClassAd } from "../../classad/classad.js";
+import { attributesFromPlain, type PlainInput } from "../../classad/plain.js";
 import type { ClassAdOutcome } from "../../gahp/classad-command.js";
-import { attributesFromPlain, type PlainInput } from "../plain-ad.js";
 import { built, type SourcedAd } from "./arguments.js";
 
 /**

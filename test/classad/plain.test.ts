@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ClassAd } from "../../src/classad/classad.js";
+import { adText, attributesFromPlain, exprFromPlain, plainFromAd } from "../../src/classad/plain.js";
 import { unparse } from "../../src/classad/unparse.js";
-import { adText, attributesFromPlain, exprFromPlain, plainFromAd } from "../../src/cli/plain-ad.js";
 
 describe("plain data and ads", () => {
   it("leaves undefined out of lists and records, and keeps whole numbers within 2^53 as integers", () => {

@@ -1,6 +1,6 @@
 import type { ClassAdCodec } from "../../gahp/classad-command.js";
+import type { RuntimeLoader } from "../runtime.js";
 import type { SourcedAd } from "./arguments.js";
-import type { RuntimeLoader } from "./runtime.js";
 
 /** What every annex command module receives. */
 export interface AnnexCommandContext {

@@ -5,11 +5,11 @@ import { Evaluator } from "../../classad/evaluate.js";
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
+import { requirePool, withRuntime } from "../runtime.js";
 import { demandAttributes } from "./annex-ads.js";
 import { ArgumentReader, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
 import { resultOutcome, timeAttributes } from "./result-ads.js";
-import { requirePool, withRuntime } from "./runtime.js";
 
 /** The typed argument of `ANNEX_JOBS`: a queue snapshot. */
 export interface JobsCommandRequest {

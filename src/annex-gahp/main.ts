@@ -2,6 +2,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { format } from "node:util";
 import type { ClassAd } from "../classad/classad.js";
+import { DEFAULT_MAX_LOG_BYTES, HTCondorLog, type LogDestination } from "../condor/log-file.js";
 import type { ClassAdCodec } from "../gahp/classad-command.js";
 import {
   type GahpLaunchOptions,
@@ -21,7 +22,6 @@ import {
 import { GahpStatistics } from "../gahp/statistics.js";
 import type { GahpCommand } from "../gahp/types.js";
 import { condorVersionString, gahpBanner, VERSION } from "../version.js";
-import { DEFAULT_MAX_LOG_BYTES, HTCondorLog, type LogDestination } from "./log-file.js";
 
 /**
  * annex-gahp: the GAHP server process. Wires the protocol core (src/gahp) to stdin/stdout, the
@@ -134,13 +134,13 @@ export interface AnnexCommandDeps {
 }
 
 /**
- * The annex commands, from `src/cli/annex-commands/index.js` when that module exists: it exports
+ * The annex commands, from `./commands/index.js` when that module exists: it exports
  * `annexGahpCommands(deps: AnnexCommandDeps): GahpCommand[]`. Loaded after the banner is
  * written; a failure to load is logged and the helper serves the standard commands alone.
  */
 async function loadAnnexCommands(deps: Omit<AnnexCommandDeps, "codec">): Promise<GahpCommand[]> {
   // A computed specifier: the module is optional until the annex engine provides it.
-  const specifier = new URL("./annex-commands/index.js", import.meta.url).href;
+  const specifier = new URL("./commands/index.js", import.meta.url).href;
   let module: unknown;
   try {
     module = await import(specifier);
@@ -156,7 +156,7 @@ async function loadAnnexCommands(deps: Omit<AnnexCommandDeps, "codec">): Promise
   }
   const factory = (module as { annexGahpCommands?: unknown }).annexGahpCommands;
   if (typeof factory !== "function") {
-    deps.log("src/cli/annex-commands/index.js does not export annexGahpCommands(); no annex commands");
+    deps.log("src/annex-gahp/commands/index.js does not export annexGahpCommands(); no annex commands");
     return [];
   }
   const codec = await loadClassAdCodec();

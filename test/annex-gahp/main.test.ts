@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadClassAdCodec, resolveSettings } from "../../src/cli/annex-gahp.js";
+import { loadClassAdCodec, resolveSettings } from "../../src/annex-gahp/main.js";
 import { classAdCommand } from "../../src/gahp/classad-command.js";
 import { parseGahpLaunchArgs } from "../../src/gahp/launch-options.js";
 import { condorVersionString } from "../../src/version.js";
@@ -117,7 +117,7 @@ describe("annex-gahp startup cost", () => {
 
   it("loads neither the AWS SDK nor the ClassAd parser before the banner (they are imported lazily)", () => {
     const graph = [
-      ...staticImportGraph(fileURLToPath(new URL("../../src/cli/annex-gahp.ts", import.meta.url))),
+      ...staticImportGraph(fileURLToPath(new URL("../../src/annex-gahp/main.ts", import.meta.url))),
     ];
     // The walk does reach the protocol core and node built-ins…
     expect(graph.some((module) => module.endsWith("src/gahp/server.ts"))).toBe(true);

@@ -1,7 +1,7 @@
 import type { AnnexOutcome } from "../../annex/demand/controller.js";
 import { imageRefText } from "../../annex/request.js";
 import type { AnnexRecord, AnnexRequest, AnnexStatus } from "../../annex/types.js";
-import type { PlainInput } from "../plain-ad.js";
+import type { PlainInput } from "../../classad/plain.js";
 import { timeAttributes } from "./result-ads.js";
 
 /**

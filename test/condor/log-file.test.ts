@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatLogTimestamp, HTCondorLog } from "../../src/cli/log-file.js";
+import { formatLogTimestamp, HTCondorLog } from "../../src/condor/log-file.js";
 
 const fixed = new Date(2026, 10, 6, 7, 5, 9);
 

@@ -2,11 +2,11 @@ import { leaseLambdaZip } from "../../annex/lease-package.js";
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
+import { withRuntime } from "../runtime.js";
 import { ArgumentReader, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
 import { readRegion } from "./common-arguments.js";
 import { resultOutcome } from "./result-ads.js";
-import { withRuntime } from "./runtime.js";
 
 /** The typed argument of `ANNEX_SETUP`. */
 export interface SetupCommandRequest {

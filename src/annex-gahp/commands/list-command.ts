@@ -1,12 +1,12 @@
 import type { Checked } from "../../gahp/classad-command.js";
 import { classAdCommand } from "../../gahp/classad-command.js";
 import type { AsyncCommand } from "../../gahp/types.js";
+import { requirePool, withRuntime } from "../runtime.js";
 import { annexRecordAttributes } from "./annex-ads.js";
 import { ArgumentReader, type SourcedAd } from "./arguments.js";
 import type { AnnexCommandContext } from "./command-deps.js";
 import { readRegion } from "./common-arguments.js";
 import { resultOutcome } from "./result-ads.js";
-import { requirePool, withRuntime } from "./runtime.js";
 
 /** The typed argument of `ANNEX_LIST`. */
 export interface ListCommandRequest {

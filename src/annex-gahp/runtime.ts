@@ -1,13 +1,13 @@
-import type { LeasePeriodSeconds } from "../../../templates/index.js";
-import type { DemandController } from "../../annex/demand/controller.js";
-import { errorCodeOf } from "../../annex/errors.js";
-import type { AnnexOperations } from "../../annex/operations.js";
-import { redact } from "../../annex/redact.js";
-import type { AnnexDefaults } from "../../annex/types.js";
-import type { ApiCallCounter } from "../../aws/call-counter.js";
-import type { ClassAdOutcome } from "../../gahp/classad-command.js";
-import type { GahpStatistics } from "../../gahp/statistics.js";
-import type { KnobSource } from "../knobs.js";
+import type { LeasePeriodSeconds } from "../../templates/index.js";
+import type { DemandController } from "../annex/demand/controller.js";
+import { errorCodeOf } from "../annex/errors.js";
+import type { AnnexOperations } from "../annex/operations.js";
+import { redact } from "../annex/redact.js";
+import type { AnnexDefaults } from "../annex/types.js";
+import type { ApiCallCounter } from "../aws/call-counter.js";
+import type { KnobSource } from "../condor/knobs.js";
+import type { ClassAdOutcome } from "../gahp/classad-command.js";
+import type { GahpStatistics } from "../gahp/statistics.js";
 
 /**
  * What the annex commands share inside one helper: configuration (knobs read on first use, not
