@@ -25,7 +25,22 @@ export interface AnnexContext {
 export interface StackPolling {
   readonly intervalMs: number;
   readonly timeoutMs: number;
+  /** The clock the wait runs on (default the real one; tests pass their own). */
+  readonly clock?: PollingClock;
 }
+
+/** Elapsed time and sleeping, for waits. */
+export interface PollingClock {
+  /** Milliseconds on a monotonic scale. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** The real clock. */
+export const SYSTEM_POLLING_CLOCK: PollingClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /** Default polling: every 5 s, for up to 9 minutes (under the GAHP call timeout of 600 s). */
 export const DEFAULT_POLLING: StackPolling = { intervalMs: 5_000, timeoutMs: 540_000 };

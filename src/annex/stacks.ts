@@ -1,5 +1,5 @@
 import type { CloudStack, RegionCloud } from "./cloud.js";
-import { DEFAULT_POLLING, type StackPolling } from "./context.js";
+import { DEFAULT_POLLING, type StackPolling, SYSTEM_POLLING_CLOCK } from "./context.js";
 import { ANNEX_ERROR_CODES, AnnexError } from "./errors.js";
 
 /** Stack helpers shared by the operations: wait for a stack, judge its status. */
@@ -33,8 +33,6 @@ export function isFailed(status: string | undefined): boolean {
   return status !== undefined && FAILED.has(status);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Polls until the stack leaves its `*_IN_PROGRESS` state or is gone. Returns the settled stack,
  * undefined when it was deleted, or the still-changing stack when `polling.timeoutMs` ran out
@@ -46,12 +44,13 @@ export async function waitForStack(
   polling: StackPolling = DEFAULT_POLLING,
   annex?: string,
 ): Promise<CloudStack | undefined> {
-  const started = Date.now();
+  const clock = polling.clock ?? SYSTEM_POLLING_CLOCK;
+  const started = clock.now();
   for (;;) {
     const stack = await describeStack(cloud, stackName, annex);
     if (stack === undefined || !isInProgress(stack.status)) return stack;
-    if (Date.now() - started >= polling.timeoutMs) return stack;
-    await sleep(polling.intervalMs);
+    if (clock.now() - started >= polling.timeoutMs) return stack;
+    await clock.sleep(polling.intervalMs);
   }
 }
 
