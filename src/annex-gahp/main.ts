@@ -21,6 +21,7 @@ import {
 } from "../gahp/server.js";
 import { GahpStatistics } from "../gahp/statistics.js";
 import type { GahpCommand } from "../gahp/types.js";
+import { boundRegExpBacktracking } from "../regexp-guard.js";
 import { condorVersionString, gahpBanner, VERSION } from "../version.js";
 
 /**
@@ -166,6 +167,7 @@ async function loadAnnexCommands(deps: Omit<AnnexCommandDeps, "codec">): Promise
 
 /** Entry point of the GAHP helper (bin/annex-gahp.js). */
 export function main(argv: readonly string[] = process.argv.slice(2)): void {
+  boundRegExpBacktracking();
   const settings = resolveSettings(parseGahpLaunchArgs(argv), process.env);
   const wantPid = settings.debugFlags.includes("D_PID");
   const log = new HTCondorLog({

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { HTCondorKnobs } from "../condor/knobs.js";
+import { boundRegExpBacktracking } from "../regexp-guard.js";
 import { VERSION } from "../version.js";
 import { buildClassAdCommand } from "./classad-command.js";
 import { isClassicCommandLine, translateClassic } from "./classic-options.js";
@@ -101,6 +102,7 @@ export async function runCli(args: readonly string[], ctx: CliContext): Promise<
 
 /** Entry point: parses `argv` (with node and script) and sets the process's exit status. */
 export async function main(argv: readonly string[]): Promise<void> {
+  boundRegExpBacktracking();
   const ctx = processContext(
     processIO(),
     new HTCondorKnobs({ warn: (message) => process.stderr.write(`condor-annex: ${message}\n`) }),

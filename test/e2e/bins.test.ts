@@ -30,6 +30,26 @@ describe("installed bins", () => {
     expect(lines[3]).toMatch(/^PARSE_ERROR /);
   });
 
+  it("a pattern that backtracks catastrophically is answered at once, not after hours", () => {
+    // V8 alone needs ~14 s at 28 a's, doubling with each more; PCRE2 (libclassad) answers false.
+    const subject = "a".repeat(40);
+    const started = performance.now();
+    const result = spawnSync(
+      "node",
+      [
+        "bin/condor-annex.js",
+        "classad",
+        "eval",
+        `regexp("(a+)+b", "${subject}")`,
+        `regexp("(x+x+)+y", "${"x".repeat(40)}")`,
+      ],
+      { cwd: root, encoding: "utf8", timeout: 60_000 },
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout.trimEnd().split("\n")).toEqual(["false", "false"]);
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
   it("condor-annex classad match --batch decides symmetric matches", () => {
     const result = spawnSync("node", ["bin/condor-annex.js", "classad", "match", "--batch"], {
       cwd: root,
