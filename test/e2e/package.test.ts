@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensurePythonEnv, repoRoot } from "../../src/emulator/python-env.js";
+import { ensurePythonEnv } from "../../src/emulator/python-env.js";
 import { runProgram } from "../support/condor-annex-bin.js";
+import { packCheckout } from "../support/pack-checkout.js";
 
 /**
  * The package a site installs: `npm pack` of this checkout, installed with
@@ -25,17 +26,10 @@ let tarball = "";
 let files: string[] = [];
 
 beforeAll(async () => {
-  const packed = await run("npm", ["pack", "--json", "--pack-destination", work], {
-    cwd: repoRoot,
-    timeoutMs: 600_000,
-  });
-  expect(packed.code, packed.stderr).toBe(0);
-  const report = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as {
-    filename: string;
-    files: { path: string }[];
-  }[];
-  tarball = join(work, report[0]?.filename ?? "");
-  files = (report[0]?.files ?? []).map((file) => file.path);
+  // Packed from a copy: prepack's rebuild must not rewrite the dist/ other files are running.
+  const packed = await packCheckout(work);
+  tarball = packed.tarball;
+  files = [...packed.files];
   const installed = await run(
     "npm",
     ["install", "--global", "--prefix", prefix, "--omit=dev", "--no-audit", "--no-fund", tarball],

@@ -9,9 +9,10 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { repoRoot, withDirLock } from "../../../src/emulator/python-env.js";
+import { packCheckout } from "../pack-checkout.js";
 import type { DebianRoot } from "./debian-root.js";
 
 /** An installation of the product inside the root. */
@@ -44,17 +45,14 @@ function run(
 
 let packed: Promise<string> | undefined;
 
-/** `npm pack` of this checkout (once per process), into `.cache/pack/`; the tarball's path. */
+/** `npm pack` of this checkout (once per process, from a copy), into `.cache/pack/`; the tarball's path. */
 export function packProduct(): Promise<string> {
   packed ??= (async () => {
     const dir = join(repoRoot, ".cache", "pack", String(process.pid));
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    const result = await run("npm", ["pack", "--silent", "--pack-destination", dir], repoRoot);
-    if (result.code !== 0) throw new Error(`npm pack failed:\n${result.output}`);
-    const tarball = (await readdir(dir)).find((name) => name.endsWith(".tgz"));
-    if (tarball === undefined) throw new Error(`npm pack made no tarball in ${dir}:\n${result.output}`);
-    return join(dir, tarball);
+    // Packed from a copy: prepack's rebuild must not rewrite the dist/ other files are running.
+    return (await packCheckout(dir)).tarball;
   })();
   packed.catch(() => {
     packed = undefined;
