@@ -97,6 +97,22 @@ describe.skipIf(problem !== undefined)("the burst loop on a real pool", { timeou
   }
 
   /** Annex startds in the collector: `EC2InstanceID AnnexName` lines. */
+  /** Waits until no annex slot is in the pool; a timeout names what stayed and what the simulator did. */
+  async function leavesThePool(what: string): Promise<void> {
+    try {
+      await until(what, async () => {
+        await simulator.syncNow();
+        return (await annexSlots()).length === 0 || undefined;
+      });
+    } catch (error) {
+      const left = (await annexSlots()).join(", ");
+      const collector = await ap.logTail("CollectorLog", 40).catch(() => "");
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}; still in the pool: ${left}\nsimulator:\n${simulator.history()}\nCollectorLog:\n${collector}`,
+      );
+    }
+  }
+
   async function annexSlots(): Promise<string[]> {
     const out = await ap.must([
       "condor_status",
@@ -240,10 +256,7 @@ describe.skipIf(problem !== undefined)("the burst loop on a real pool", { timeou
 
   it("once the queue is done the heartbeats stop, the lease deletes the stack and the instances leave the pool", async () => {
     await endLease("chem-burst");
-    await until("the instances to leave the pool", async () => {
-      await simulator.syncNow();
-      return (await annexSlots()).length === 0 || undefined;
-    });
+    await leavesThePool("the instances to leave the pool");
     expect(simulator.instances().filter((m) => m.annexName === "chem-burst")).toEqual([]);
     const status = await ap.condorAnnex(["status"]);
     expect(status.stdout).not.toContain("chem-burst");
@@ -279,10 +292,7 @@ describe.skipIf(problem !== undefined)("the burst loop on a real pool", { timeou
       300_000,
     );
     expect(await stackStatus("idle-burst")).toBeDefined();
-    await until("its startd to leave the pool", async () => {
-      await simulator.syncNow();
-      return (await annexSlots()).length === 0 || undefined;
-    });
+    await leavesThePool("its startd to leave the pool");
     expect((await ap.condorAnnex(["delete", "idle-burst"])).code).toBe(0);
   });
 

@@ -45,9 +45,13 @@ export interface AccessPoint extends PersonalPool {
   watchProcesses(): { pid: number; uid: number }[];
 }
 
-/** Processes of `root` running `<home>/bin/condor-annex watch` with this pool's CONDOR_CONFIG. */
+/**
+ * Processes of `root` running `<home>/bin/condor-annex watch` with this pool's CONDOR_CONFIG.
+ * A child the watch has just forked (to run condor_q or its helper) shows the watch's command
+ * line until it execs; it is left out by its parent being a watch.
+ */
 function watchProcessesOf(rootDir: string, home: string, configFile: string): { pid: number; uid: number }[] {
-  const found: { pid: number; uid: number }[] = [];
+  const found: { pid: number; uid: number; parent: number }[] = [];
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     try {
       if (!readlinkSync(`/proc/${pid}/root`).startsWith(rootDir)) continue;
@@ -56,13 +60,16 @@ function watchProcessesOf(rootDir: string, home: string, configFile: string): { 
         continue;
       if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`CONDOR_CONFIG=${configFile}`))
         continue;
-      const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-      found.push({ pid: Number(pid), uid: Number(uid) });
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+      const parent = /^PPid:\s+(\d+)/m.exec(status)?.[1];
+      found.push({ pid: Number(pid), uid: Number(uid), parent: Number(parent) });
     } catch {
       // gone
     }
   }
-  return found;
+  const pids = new Set(found.map((process) => process.pid));
+  return found.filter((process) => !pids.has(process.parent)).map(({ pid, uid }) => ({ pid, uid }));
 }
 
 /** The shipped access-point configuration with `CONDOR_ANNEX_HOME` set, as the admin edits it. */

@@ -170,13 +170,20 @@ export class InstanceSimulator {
   readonly #clients: AwsClients;
   readonly #running = new Map<string, Running>();
   readonly #log: (message: string) => void;
+  readonly #events: string[] = [];
   #timer: ReturnType<typeof setInterval> | undefined;
   #syncing: Promise<void> | undefined;
   #stopped = false;
 
   private constructor(options: SimulatorOptions) {
     this.#options = options;
-    this.#log = options.log ?? (() => {});
+    const log = options.log ?? (() => {});
+    // Every event is also kept (the last 200) for failure messages: see history().
+    this.#log = (message) => {
+      this.#events.push(`${new Date().toISOString()} ${message}`);
+      if (this.#events.length > 200) this.#events.shift();
+      log(message);
+    };
     this.#clients = new AwsClients({
       region: options.region ?? "us-east-1",
       endpoint: options.endpoint,
@@ -478,7 +485,10 @@ export class InstanceSimulator {
     this.#log(`${machine.instanceId}: powering off (${why})`);
     if (machine.supervisor.exitCode === null && machine.supervisor.signalCode === null) {
       machine.supervisor.stdin?.end();
-      const timer = setTimeout(() => machine.supervisor.kill("SIGKILL"), 30_000);
+      const timer = setTimeout(() => {
+        this.#log(`${machine.instanceId}: still running 30 s after power-off; killed`);
+        machine.supervisor.kill("SIGKILL");
+      }, 30_000);
       await machine.exited;
       clearTimeout(timer);
     }
@@ -487,6 +497,11 @@ export class InstanceSimulator {
     // The machine is gone; its disk goes with it (ANNEX_KEEP_INSTANCES=1 keeps it for a post-mortem).
     if (process.env.ANNEX_KEEP_INSTANCES !== "1")
       await rm(machine.hostTree, { recursive: true, force: true });
+  }
+
+  /** What the simulator did (boots, power-offs, kills), with times: for failure messages. */
+  history(): string {
+    return this.#events.join("\n");
   }
 
   /** The bootstrap's output of an instance (for failure messages). */
