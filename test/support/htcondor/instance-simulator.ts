@@ -33,8 +33,12 @@
  * real: bash, curl, the AWS CLI, HTCondor.
  *
  * When the emulator terminates an instance (the group shrinks, the stack is deleted), the
- * simulator powers it off: condor_master is stopped (its shutdown script sees the system
- * "stopping" and does nothing) and the namespaces end with everything in them.
+ * simulator powers it off as systemd stops HTCondor's own condor.service: SIGQUIT to condor_master
+ * (its KillSignal, a fast shutdown in which every daemon withdraws its ads), SIGKILL after 150 s
+ * (its TimeoutStopSec). A graceful SIGTERM would wait for claims the schedd has not released yet,
+ * and a startd killed before it withdraws its ad stays in the collector for minutes. The
+ * master's shutdown script sees the system "stopping" and does nothing, and the namespaces end
+ * with everything in them.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
@@ -99,6 +103,9 @@ function decodeUserData(b64: string | undefined): string {
   return Buffer.from(b64, "base64").toString("utf8");
 }
 
+/** How long a powering-off machine may take before it is killed (condor.service's TimeoutStopSec). */
+const POWER_OFF_GRACE_MS = 150_000;
+
 /** The shell run as the first process of an instance's namespaces (see the module comment). */
 const SUPERVISOR = `#!/bin/sh
 # The simulated machine: $1 the Debian root, $2 the instance tree on the host, $3 the same inside
@@ -119,7 +126,7 @@ echo $? >"$T/bootstrap.status"
 # The machine runs while its condor_master runs — and, when the master exits, while the shutdown
 # script it execs in its place runs (same pid; the master removes its pid file first).
 pid=$(cat "$T/run-condor/master.pid" 2>/dev/null) || exit 0
-{ read -r _ <&3; touch "$T/powering-off"; kill -TERM "$pid"; } &
+{ read -r _ <&3; touch "$T/powering-off"; kill -QUIT "$pid"; } &
 while kill -0 "$pid" 2>/dev/null; do sleep 1; done
 `;
 
@@ -135,12 +142,12 @@ case "$1" in
   is-system-running) if [ -e "${it}/powering-off" ]; then echo stopping; else echo running; fi ;;
   start|restart)
     [ "\${2:-}" = condor ] || exit 0
-    if running; then kill -TERM "$(cat "$pidfile")"; while running; do sleep 0.2; done; fi
+    if running; then kill -QUIT "$(cat "$pidfile")"; while running; do sleep 0.2; done; fi
     rm -f "$pidfile"
     condor_master -pidfile "$pidfile" || exit 1
     i=0; while [ ! -s "$pidfile" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
     running ;;
-  stop) if running; then kill -TERM "$(cat "$pidfile")"; fi ;;
+  stop) if running; then kill -QUIT "$(cat "$pidfile")"; fi ;;
   *) echo "systemctl (simulated): $*: not supported" >&2; exit 1 ;;
 esac
 `,
@@ -158,7 +165,7 @@ esac
     shutdown: `#!/bin/sh
 # Powering off: EC2 terminates the instance (InstanceInitiatedShutdownBehavior = terminate).
 touch ${it}/halted ${it}/powering-off
-[ -s /run/condor/master.pid ] && kill -TERM "$(cat /run/condor/master.pid)"
+[ -s /run/condor/master.pid ] && kill -QUIT "$(cat /run/condor/master.pid)"
 exit 0
 `,
   };
@@ -486,9 +493,9 @@ export class InstanceSimulator {
     if (machine.supervisor.exitCode === null && machine.supervisor.signalCode === null) {
       machine.supervisor.stdin?.end();
       const timer = setTimeout(() => {
-        this.#log(`${machine.instanceId}: still running 30 s after power-off; killed`);
+        this.#log(`${machine.instanceId}: still running 150 s after power-off; killed`);
         machine.supervisor.kill("SIGKILL");
-      }, 30_000);
+      }, POWER_OFF_GRACE_MS);
       await machine.exited;
       clearTimeout(timer);
     }
