@@ -22,7 +22,7 @@ import { deadlineTagValue, recordFromStack } from "./record.js";
 import type { Secret } from "./redact.js";
 import { setDesiredCapacity } from "./resize.js";
 import { readSetupOutputs } from "./setup.js";
-import { assertNotFailed, describeStack, isInProgress, waitForStack } from "./stacks.js";
+import { assertNotFailed, isInProgress, waitForStack } from "./stacks.js";
 import { resolvePlacement } from "./subnets.js";
 import { obtainPoolToken, uploadPoolToken } from "./tokens.js";
 import type { AnnexRequest, CreateResult, SetupOutputs } from "./types.js";
@@ -165,7 +165,7 @@ export async function createAnnex(
   const log = logOf(ctx);
   const token = clientRequestToken(request);
 
-  let existing = await describeStack(cloud, stackName, request.name);
+  let existing = await cloud.describeStack(stackName, { annex: request.name });
   if (existing !== undefined) assertOurs(existing, ctx.pool, request.name);
   if (existing !== undefined && existing.status === "DELETE_IN_PROGRESS") {
     // The lease fired (or someone deleted it): let the deletion finish, then create afresh.
@@ -211,7 +211,7 @@ export async function createAnnex(
   } catch (error) {
     if (!isAwsError(error, AWS_ERROR_CODES.conflict)) throw error;
     // Someone created it between our describe and our create: adopt (after the pool check).
-    const raced = await describeStack(cloud, stackName, request.name);
+    const raced = await cloud.describeStack(stackName, { annex: request.name });
     if (raced === undefined) throw error;
     assertOurs(raced, ctx.pool, request.name);
     return adopt(ctx, cloud, request, raced, token, options);

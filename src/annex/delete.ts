@@ -2,7 +2,7 @@ import { type AnnexContext, cloudIn, DEFAULT_POLLING, logOf } from "./context.js
 import { annexStackName } from "./naming.js";
 import { assertOurs } from "./ownership.js";
 import { readSetupOutputs } from "./setup.js";
-import { assertNotFailed, describeStack, waitForStack } from "./stacks.js";
+import { assertNotFailed, waitForStack } from "./stacks.js";
 import { deleteAnnexTokens } from "./tokens.js";
 
 /** What a delete did. */
@@ -29,7 +29,7 @@ export async function deleteAnnex(
 ): Promise<DeleteResult> {
   const cloud = cloudIn(ctx, options.region);
   const stackName = annexStackName(name);
-  const stack = await describeStack(cloud, stackName, name);
+  const stack = await cloud.describeStack(stackName, { annex: name });
   if (stack !== undefined) assertOurs(stack, ctx.pool, name);
 
   let status = "DELETE_COMPLETE";

@@ -4,7 +4,6 @@ import type { AnnexContext } from "./context.js";
 import { ANNEX_ERROR_CODES, AnnexError, OtherPoolError } from "./errors.js";
 import { annexStackName } from "./naming.js";
 import { recordFromStack } from "./record.js";
-import { describeStack } from "./stacks.js";
 import type { AnnexRecord } from "./types.js";
 
 /**
@@ -32,7 +31,7 @@ export async function ownedAnnex(
   operation: string,
 ): Promise<{ stack: CloudStack; record: AnnexRecord }> {
   const stackName = annexStackName(name);
-  const stack = await describeStack(cloud, stackName, name);
+  const stack = await cloud.describeStack(stackName, { annex: name });
   if (stack === undefined) {
     throw new AnnexError(
       ANNEX_ERROR_CODES.notFound,

@@ -11,7 +11,7 @@ import type { RegionCloud } from "./cloud.js";
 import { MANAGED_BY_VALUE, SETUP_OUTPUTS, SETUP_STACK_NAME, TAG_MANAGED_BY } from "./constants.js";
 import { type AnnexContext, cloudIn, DEFAULT_POLLING, logOf } from "./context.js";
 import { ANNEX_ERROR_CODES, AnnexError } from "./errors.js";
-import { assertNotFailed, describeStack, waitForStack } from "./stacks.js";
+import { assertNotFailed, waitForStack } from "./stacks.js";
 import type { SetupOutputs, SetupResult } from "./types.js";
 
 /**
@@ -69,7 +69,7 @@ export async function setupAnnexAccount(ctx: AnnexContext, options: SetupOptions
   const base = options.template ?? {};
   const tags = [{ Key: TAG_MANAGED_BY, Value: MANAGED_BY_VALUE }];
 
-  let stack = await describeStack(cloud, stackName);
+  let stack = await cloud.describeStack(stackName);
   let created = false;
   if (stack === undefined) {
     log(`setup: creating stack ${stackName} in ${cloud.region}`);
@@ -148,7 +148,7 @@ function setupOutputsOf(all: Readonly<Record<string, string>>, stackName: string
 
 /** Reads the setup stack's outputs; a clear E_NOT_SET_UP error when setup has not run. */
 export async function readSetupOutputs(cloud: RegionCloud): Promise<SetupOutputs> {
-  const stack = await describeStack(cloud, SETUP_STACK_NAME);
+  const stack = await cloud.describeStack(SETUP_STACK_NAME);
   if (stack === undefined) {
     throw new AnnexError(
       ANNEX_ERROR_CODES.notSetUp,

@@ -4,15 +4,6 @@ import { ANNEX_ERROR_CODES, AnnexError } from "./errors.js";
 
 /** Stack helpers shared by the operations: wait for a stack, judge its status. */
 
-/** The stack by name, or undefined when there is none (or only a deleted one). */
-export function describeStack(
-  cloud: RegionCloud,
-  stackName: string,
-  annex?: string,
-): Promise<CloudStack | undefined> {
-  return cloud.describeStack(stackName, annex === undefined ? {} : { annex });
-}
-
 /** True for statuses in which the stack is still changing. */
 export function isInProgress(status: string | undefined): boolean {
   return status?.endsWith("_IN_PROGRESS") === true;
@@ -47,7 +38,7 @@ export async function waitForStack(
   const clock = polling.clock ?? SYSTEM_POLLING_CLOCK;
   const started = clock.now();
   for (;;) {
-    const stack = await describeStack(cloud, stackName, annex);
+    const stack = await cloud.describeStack(stackName, annex === undefined ? {} : { annex });
     if (stack === undefined || !isInProgress(stack.status)) return stack;
     if (clock.now() - started >= polling.timeoutMs) return stack;
     await clock.sleep(polling.intervalMs);

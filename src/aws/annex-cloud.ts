@@ -46,11 +46,6 @@ export class AwsAnnexCloud implements AnnexCloud {
     }
     return cloud;
   }
-
-  /** Closes every client built so far (keep-alive sockets). */
-  destroy(): Promise<void> {
-    return this.#clients.destroy();
-  }
 }
 
 /** DescribeAutoScalingGroups' largest page. */
@@ -389,7 +384,7 @@ function dimensionsOf(dimensions: Readonly<Record<string, string>>): { Name: str
 }
 
 /** A described stack in the engine's terms. */
-export function cloudStack(stack: Stack): CloudStack {
+function cloudStack(stack: Stack): CloudStack {
   const tags = new Map<string, string>();
   for (const tag of stack.Tags ?? []) if (tag.Key !== undefined) tags.set(tag.Key, tag.Value ?? "");
   const outputs: Record<string, string> = {};
