@@ -30,6 +30,11 @@ export interface TokenizeOptions {
   oldSemantics?: boolean;
   /** The text is already a byte string (char codes are bytes): string contents are not re-encoded. */
   inputIsBytes?: boolean;
+  /**
+   * Produce one {@link T.Attribute} token for each record attribute of the form `name = operand ;`
+   * (see {@link Lexer.attribute}). For the parser; off by default, so tokenize() lists every token.
+   */
+  attributes?: boolean;
 }
 
 /**
@@ -49,6 +54,10 @@ export class Token implements IToken {
     readonly name: InternedName | null,
     /** Literal tokens: the AST node of the value; null otherwise. */
     readonly literal: LiteralExpr | null,
+    /** Attribute tokens whose value is a name: that name; null otherwise. */
+    readonly valueName: InternedName | null = null,
+    /** Attribute tokens: where the value starts; -1 otherwise. */
+    readonly valueOffset = -1,
   ) {
     this.tokenTypeIdx = tokenType.tokenTypeIdx as number;
   }
@@ -166,6 +175,10 @@ function lower(c: number): number {
   return c | 0x20;
 }
 
+/** What an open bracket is (see Lexer.track). */
+const RECORD_BRACKET = 0;
+const OTHER_BRACKET = 1;
+
 /** Runs of text the lexer produces as one token each, with their fixed images. */
 const punctuation: (TokenType | undefined)[] = [];
 for (const [c, type] of [
@@ -202,13 +215,20 @@ export class Lexer implements Lexing {
   /** Where the next backslash is, at or after the last position asked about (n: none). */
   private backslash = -1;
 
-  constructor(
-    private readonly text: string,
-    options: TokenizeOptions,
-  ) {
+  private readonly text: string;
+
+  constructor(text: string, options: TokenizeOptions) {
+    if (text.length >= FLATTEN_FROM) {
+      this.plain = isPlain(text);
+      // A line cut from a larger text (a slice) or built by concatenation is read character by
+      // character about twice as slowly as a sequential copy; plain text is copied in one step.
+      if (this.plain) text = Buffer.from(text, "latin1").toString("latin1");
+    }
+    this.text = text;
     this.inputIsBytes = options.inputIsBytes ?? false;
     this.oldSyntax = options.oldSyntax ?? false;
     this.oldSemantics = options.oldSemantics ?? false;
+    this.attributes = options.attributes ?? false;
   }
 
   /** Adds a token spanning `text[start, end)`. */
@@ -226,6 +246,10 @@ export class Lexer implements Lexing {
     const last = this.tokens[this.tokens.length - 1];
     return last !== undefined && valueEnders.has(last.tokenTypeIdx);
   }
+
+  /** With {@link TokenizeOptions.attributes}: the open brackets, innermost last. */
+  private readonly brackets: number[] = [];
+  private readonly attributes: boolean;
 
   /** Start of the current run of characters no token starts with (-1: none). */
   private unlexable = -1;
@@ -274,19 +298,16 @@ export class Lexer implements Lexing {
   private token(c: number, start: number): boolean {
     const text = this.text;
     if (c < 128 && NAME_START[c] === 1) {
-      let i = start + 1;
-      let hash = nextHash(0, c);
-      for (;;) {
-        const d = text.charCodeAt(i);
-        if (!(d < 128 && NAME_PART[d] === 1)) break;
-        hash = nextHash(hash, d);
-        i++;
+      const name = this.name(start);
+      if (
+        name.type === T.Identifier &&
+        this.attributes &&
+        this.atAttribute() &&
+        this.attribute(start, name)
+      ) {
+        return true;
       }
-      const name = internName(text, start, i, hash);
-      if (name.type === T.Identifier)
-        this.tokens.push(new Token(T.Identifier, text, start, i - 1, name, null));
-      else this.tokens.push(new Token(name.type, text, start, i - 1, null, keywordLiteral(name.type)));
-      this.pos = i;
+      this.pushName(name, start, this.pos);
       return true;
     }
     if (isDigit(c)) return this.number(start, start);
@@ -389,10 +410,142 @@ export class Lexer implements Lexing {
       default: {
         const type = c < 128 ? punctuation[c] : undefined;
         if (type === undefined) return false;
+        if (this.attributes) this.track(c);
         this.fixed(type, start, 1);
         return true;
       }
     }
+  }
+
+  /** The last name scanned (its `next` is the guess for the coming one). */
+  private lastName: InternedName | null = null;
+
+  /** Scans the name that starts at `start` (a name-start character); leaves `pos` after it. */
+  private name(start: number): InternedName {
+    const text = this.text;
+    const last = this.lastName;
+    const guess = last === null ? null : last.next;
+    if (guess !== null) {
+      // The name that followed the last one before: one pass comparing, no hashing or probing.
+      const spelling = guess.name;
+      const end = start + spelling.length;
+      let i = start;
+      while (i < end && text.charCodeAt(i) === spelling.charCodeAt(i - start)) i++;
+      const d = text.charCodeAt(end);
+      if (i === end && !(d < 128 && NAME_PART[d] === 1)) {
+        this.pos = end;
+        this.lastName = guess;
+        return guess;
+      }
+    }
+    const entry = this.lookUpName(start);
+    if (last !== null) last.next = entry;
+    this.lastName = entry;
+    return entry;
+  }
+
+  /** Scans the name at `start` and interns it. */
+  private lookUpName(start: number): InternedName {
+    const text = this.text;
+    let i = start + 1;
+    let hash = nextHash(0, text.charCodeAt(start));
+    for (;;) {
+      const d = text.charCodeAt(i);
+      if (!(d < 128 && NAME_PART[d] === 1)) break;
+      hash = nextHash(hash, d);
+      i++;
+    }
+    this.pos = i;
+    return internName(text, start, i, hash);
+  }
+
+  /** Adds the token of a scanned name `text[start, end)`: an identifier or the keyword it spells. */
+  private pushName(name: InternedName, start: number, end: number): void {
+    if (name.type === T.Identifier)
+      this.tokens.push(new Token(T.Identifier, this.text, start, end - 1, name, null));
+    else this.tokens.push(new Token(name.type, this.text, start, end - 1, null, keywordLiteral(name.type)));
+  }
+
+  /**
+   * Follows the brackets (with {@link TokenizeOptions.attributes}), to know when a name starts a
+   * record attribute: a `[` opens a record unless it follows a value (then it is a subscript),
+   * as in the grammar.
+   */
+  private track(c: number): void {
+    if (c === LBRACKET) this.brackets.push(this.previousEndsValue() ? OTHER_BRACKET : RECORD_BRACKET);
+    else if (c === LPAREN || c === LBRACE) this.brackets.push(OTHER_BRACKET);
+    else if (c === RBRACKET || c === RPAREN || c === RBRACE) this.brackets.pop();
+  }
+
+  /** Whether the next token starts an attribute of a record: right after its `[` or a `;` in it. */
+  private atAttribute(): boolean {
+    if (this.brackets[this.brackets.length - 1] !== RECORD_BRACKET) return false;
+    const last = this.tokens[this.tokens.length - 1];
+    // An Attribute token took its `;` with it (one without is always followed by `]`).
+    return (
+      last !== undefined &&
+      (last.tokenType === T.LBracket || last.tokenType === T.Semicolon || last.tokenType === T.Attribute)
+    );
+  }
+
+  /**
+   * Most attributes of an ad are `name = operand ;` (`Owner = "erin";`, `RequestDisk = DiskUsage;`):
+   * given the name at `start` (already scanned, not yet a token), reads such an attribute as one
+   * Attribute token — the name, the operand's literal or name, and the `;` (not a closing `]`).
+   * The grammar then takes the attribute in one step instead of four tokens and three rules. It
+   * is the same parse: only where the grammar is at a record attribute (atAttribute), and only
+   * when the operand is a whole expression (a `;` or `]` follows). Anything else — an operator,
+   * a comment, `==` — leaves the name, the `=` and what follows as ordinary tokens. Returns false
+   * only when no `=` follows the name (nothing consumed beyond it).
+   */
+  private attribute(start: number, name: InternedName): boolean {
+    const text = this.text;
+    const nameEnd = this.pos;
+    let j = nameEnd;
+    while (isSpace(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) !== EQ) return false;
+    const d = text.charCodeAt(j + 1);
+    if (d === EQ || d === QMARK || d === BANG) return false; // `==`, `=?=`, `=!=`: an operator
+    const assign = j;
+    j++;
+    while (isSpace(text.charCodeAt(j))) j++;
+    const v = text.charCodeAt(j);
+    let literal: LiteralExpr | null = null;
+    let valueName: InternedName | null = null;
+    let type: TokenType;
+    if (v < 128 && NAME_START[v] === 1) {
+      valueName = this.name(j);
+      type = valueName.type;
+      literal = keywordLiteral(type);
+    } else if (isDigit(v) || (v === MINUS && isDigit(text.charCodeAt(j + 1)))) {
+      literal = this.numberLiteral(j, v === MINUS ? j + 1 : j);
+      type = literal.value.type === "real" ? T.Real : T.Integer;
+    } else if (v === DQUOTE) {
+      literal = { kind: "literal", value: { type: "string", value: this.quotedText(j, DQUOTE) } };
+      type = T.StringLiteral;
+    } else {
+      this.pushName(name, start, nameEnd);
+      this.fixed(T.Assign, assign, 1);
+      return true;
+    }
+    const valueEnd = this.pos;
+    let k = valueEnd;
+    while (isSpace(text.charCodeAt(k))) k++;
+    const after = text.charCodeAt(k);
+    if ((after === SEMI || after === RBRACKET) && (literal !== null || type === T.Identifier)) {
+      const end = after === SEMI ? k + 1 : valueEnd;
+      const operandName = literal === null ? valueName : null;
+      this.tokens.push(new Token(T.Attribute, text, start, end - 1, name, literal, operandName, j));
+      this.pos = end;
+      return true;
+    }
+    // Not a whole attribute: the name, the `=` and the operand as ordinary tokens.
+    this.pushName(name, start, nameEnd);
+    this.fixed(T.Assign, assign, 1);
+    if (literal !== null) this.push(type, j, valueEnd, literal);
+    else this.pushName(valueName as InternedName, j, valueEnd);
+    this.pos = valueEnd;
+    return true;
   }
 
   /**
@@ -415,7 +568,30 @@ export class Lexer implements Lexing {
    * and leading-zero integers (with old semantics, or holding an 8 or 9).
    */
   private number(start: number, digits: number): boolean {
+    const literal = this.numberLiteral(start, digits);
+    this.push(literal.value.type === "real" ? T.Real : T.Integer, start, this.pos, literal);
+    return true;
+  }
+
+  /** Scans the number at `start` (see {@link number}); returns its node and leaves `pos` after it. */
+  private numberLiteral(start: number, digits: number): LiteralExpr {
     const text = this.text;
+    // The common case first: a decimal integer of at most 15 digits, not starting with 0.
+    const first0 = text.charCodeAt(digits);
+    if (first0 > D0 && first0 <= D9) {
+      let v = first0 - D0;
+      let j = digits + 1;
+      let c = text.charCodeAt(j);
+      while (c >= D0 && c <= D9 && j - digits < 15) {
+        v = v * 10 + (c - D0);
+        c = text.charCodeAt(++j);
+      }
+      if (!(c >= D0 && c <= D9) && c !== DOT && lower(c) !== 101) {
+        this.pos = j;
+        if (digits === start && v < SMALL_INTEGERS.length) return SMALL_INTEGERS[v] as LiteralExpr;
+        return { kind: "literal", value: { type: "integer", value: BigInt(digits === start ? v : -v) } };
+      }
+    }
     let i = digits;
     let real = false;
     const first = text.charCodeAt(i);
@@ -476,55 +652,51 @@ export class Lexer implements Lexing {
       });
     }
     this.pos = i;
-    if (real) {
-      this.push(T.Real, start, i, {
-        kind: "literal",
-        value: { type: "real", value: realFromImage(text.slice(start, i)) },
-      });
-    } else {
-      this.push(T.Integer, start, i, integerLiteral(text, start, i));
-    }
-    return true;
+    return real
+      ? { kind: "literal", value: { type: "real", value: realFromImage(text.slice(start, i)) } }
+      : integerLiteral(text, start, i);
   }
 
   /**
    * The fast path for the common new-syntax string: no escape, nothing to encode, no adjacent
-   * literal to join. Adds the token and returns true; false leaves it to the general path.
+   * literal to join. Returns its value and leaves `pos` after it; null leaves it to the general path.
    */
-  private plainString(start: number, quote: number): boolean {
+  private plainString(start: number, quote: number): string | null {
     const text = this.text;
     // NUL ends a string in libclassad (an error): the general path handles it.
-    if (this.plain === null) this.plain = !NON_ASCII.test(text) && !text.includes("\0");
-    if (!this.plain) return false;
+    if (this.plain === null) this.plain = isPlain(text);
+    if (!this.plain) return null;
     const close = text.indexOf(quote === DQUOTE ? '"' : "'", start + 1);
-    if (close < 0) return false;
+    if (close < 0) return null;
     if (this.backslash < start) {
       this.backslash = text.indexOf("\\", start);
       if (this.backslash < 0) this.backslash = text.length;
     }
-    if (this.backslash < close) return false;
+    if (this.backslash < close) return null;
     let j = close + 1;
     while (isSpace(text.charCodeAt(j))) j++;
-    if (text.charCodeAt(j) === quote) return false;
-    const value = text.slice(start + 1, close);
-    if (quote === DQUOTE) {
-      this.tokens.push(
-        new Token(T.StringLiteral, text, start, close, null, {
-          kind: "literal",
-          value: { type: "string", value },
-        }),
-      );
-    } else {
-      const name = { name: value, key: attributeKey(value), type: T.QuotedIdentifier };
-      this.tokens.push(new Token(T.QuotedIdentifier, text, start, close, name, null));
-    }
+    if (text.charCodeAt(j) === quote) return null;
     this.pos = close + 1;
-    return true;
+    return text.slice(start + 1, close);
   }
 
-  /** A quoted string (`"`) or name (`'`) in the run's syntax. */
+  /** A quoted string (`"`) or name (`'`) in the run's syntax: adds its token. */
   private quoted(start: number, quote: number): void {
-    if (!this.oldSyntax && this.plainString(start, quote)) return;
+    const value = this.quotedText(start, quote);
+    if (quote === DQUOTE) {
+      this.push(T.StringLiteral, start, this.pos, { kind: "literal", value: { type: "string", value } });
+    } else {
+      const name = { name: value, key: attributeKey(value), type: T.QuotedIdentifier, next: null };
+      this.tokens.push(new Token(T.QuotedIdentifier, this.text, start, this.pos - 1, name, null));
+    }
+  }
+
+  /** Scans the quoted text at `start`; returns its value and leaves `pos` after it. */
+  private quotedText(start: number, quote: number): string {
+    if (!this.oldSyntax) {
+      const plain = this.plainString(start, quote);
+      if (plain !== null) return plain;
+    }
     const text = this.text;
     let value: string;
     let end: number;
@@ -580,23 +752,19 @@ export class Lexer implements Lexing {
         ? decodeEscapes(this, bytes, literals === 1 && bytes === raw ? start + 1 : -1, start)
         : bytes;
     }
-    if (quote === DQUOTE) {
-      this.tokens.push(
-        new Token(T.StringLiteral, text, start, end - 1, null, {
-          kind: "literal",
-          value: { type: "string", value },
-        }),
-      );
-    } else {
-      const name = { name: value, key: attributeKey(value), type: T.QuotedIdentifier };
-      this.tokens.push(new Token(T.QuotedIdentifier, text, start, end - 1, name, null));
-    }
     this.pos = end;
+    return value;
   }
 }
 
-/** A character that makes a string need the general path: non-ASCII (to encode). */
-const NON_ASCII = /[\u0080-\uffff]/;
+/** Whether `text` is plain: no character ≥ 0x80 and no NUL (strings then need no encoding). */
+function isPlain(text: string): boolean {
+  // As many UTF-8 bytes as characters: all ASCII (a native count, faster than a regexp test).
+  return Buffer.byteLength(text, "utf8") === text.length && !text.includes("\0");
+}
+
+/** From this length on, the lexer reads a sequential copy of plain text (see its constructor). */
+const FLATTEN_FROM = 64;
 
 /** UTF-8 bytes (as a byte string) of text that holds non-ASCII characters. */
 function utf8Bytes(text: string): string {

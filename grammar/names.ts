@@ -21,6 +21,11 @@ export interface InternedName {
   readonly key: string;
   /** `Identifier`, or the keyword token it spells (`true`, `IS`, …). */
   readonly type: TokenType;
+  /**
+   * The name that followed this one in the text last time (a guess for the next lookup: ads of
+   * one queue list the same names in the same order), or null. Checked before it is used.
+   */
+  next: InternedName | null;
 }
 
 const SIZE = 8192; // power of two
@@ -53,8 +58,16 @@ function sameSpelling(text: string, start: number, end: number, name: string): b
   return true;
 }
 
-function make(name: string): InternedName {
-  return { name, key: attributeKey(name), type: keywords.get(name.toLowerCase()) ?? T.Identifier };
+function make(slice: string): InternedName {
+  // A sequential copy: a slice of the text (V8 keeps one for 13 characters or more) is compared
+  // more slowly, and would keep the whole text it was cut from alive. Names are ASCII.
+  const name = Buffer.from(slice, "latin1").toString("latin1");
+  return {
+    name,
+    key: attributeKey(name),
+    type: keywords.get(name.toLowerCase()) ?? T.Identifier,
+    next: null,
+  };
 }
 
 /** The interned entry for the identifier `text[start, end)` whose {@link nextHash} is `hash`. */
@@ -68,6 +81,8 @@ export function internName(text: string, start: number, end: number, hash: numbe
     i = (i + 1) & MASK;
   }
   if (filled >= LIMIT) {
+    // Unlink the old entries' guesses too, or a chain of them could keep every name ever seen.
+    for (const old of slots) if (old !== undefined) old.next = null;
     slots = new Array(SIZE);
     filled = 0;
     i = hash & MASK;

@@ -83,24 +83,32 @@ for (const type of [T.Integer, T.Real, T.StringLiteral, T.True, T.False, T.Undef
 const nameTypes = new Uint8Array(256);
 for (const type of [T.Identifier, T.QuotedIdentifier]) nameTypes[type.tokenTypeIdx as number] = 1;
 
+/** Token types that continue a postfix expression after a literal or name (`.`, `[`, `(`, `?:`). */
+const continuesOperand = new Uint8Array(256);
+for (const type of [T.Dot, T.LBracket, T.LParen, T.Elvis]) continuesOperand[type.tokenTypeIdx as number] = 1;
+
 /**
  * Retypes each literal or name that is a whole expression by itself — the token after it cannot
- * continue an expression — as LoneLiteral / LoneName (see tokens.ts). Sound because after a
- * literal or name only an operator, `?`, `.`, `[`, `?:` or (for a name) `(` can extend an
+ * continue an expression — as LoneLiteral / LoneName, and each other one that is a whole operand
+ * — no `.`, `[`, `(` or `?:` follows — as PlainLiteral / PlainName (see tokens.ts). Sound because
+ * after a literal or name only an operator, `?`, `.`, `[`, `?:` or (for a name) `(` can extend an
  * expression; the retyped tokens keep their categories, so other rules still accept them.
  */
 export function markLoneOperands(tokens: readonly Token[], from = 0, to = tokens.length): void {
   const n = tokens.length;
   for (let i = from; i < to; i++) {
     const token = tokens[i] as Token;
+    const type = token.tokenTypeIdx;
+    const literal = literalTypes[type] === 1;
+    if (!literal && nameTypes[type] !== 1) continue;
     const next = i + 1 < n ? (tokens[i + 1] as Token).tokenTypeIdx : EOF_INDEX;
-    if (endsExpression[next] !== 1) continue;
-    if (literalTypes[token.tokenTypeIdx] === 1) token.retype(T.LoneLiteral);
-    else if (nameTypes[token.tokenTypeIdx] === 1) token.retype(T.LoneName);
+    if (endsExpression[next] === 1) token.retype(literal ? T.LoneLiteral : T.LoneName);
+    else if (continuesOperand[next] !== 1) token.retype(literal ? T.PlainLiteral : T.PlainName);
   }
 }
 
 const EOF_INDEX = EOF.tokenTypeIdx as number;
+const ATTRIBUTE = T.Attribute.tokenTypeIdx as number;
 
 /** What a rule returns while chevrotain records the grammar (never seen by callers). */
 const RECORDING: Expr = Object.freeze({ kind: "literal", value: Object.freeze({ type: "undefined" }) });
@@ -335,6 +343,15 @@ export class ClassAdParser extends EmbeddedActionsParser {
   private unary: () => Expr = this.RULE("unary", (): Expr => {
     return this.OR([
       {
+        // A literal or name that nothing extends (markLoneOperands): the postfix and primary
+        // rules would take it the same way, in two more rule calls.
+        ALT: () => {
+          const token = this.CONSUME(T.PlainOperand) as Token;
+          return this.RECORDING_PHASE ? RECORDING : this.operand(token);
+        },
+        IGNORE_AMBIGUITIES: true,
+      },
+      {
         ALT: () => {
           const token = this.CONSUME(T.UnaryOperator);
           const operand = this.SUBRULE(this.unary);
@@ -401,6 +418,7 @@ export class ClassAdParser extends EmbeddedActionsParser {
             this.actionError(token, `invalid ${name}() literal: the text is not a time`, [
               "a valid time text",
             ]);
+            return folded; // shared and frozen: the parse fails anyway, so no offset
           }
           return this.at(folded ?? { kind: "call", name, args }, token.startOffset);
         },
@@ -488,18 +506,30 @@ export class ClassAdParser extends EmbeddedActionsParser {
             this.CONSUME(T.Assign);
             const expr = this.SUBRULE(this.expression);
             if (this.RECORDING_PHASE) return;
-            const name = nameOf(token);
             if (!separated) this.actionError(token, "unexpected", ["';'", "']'"]);
-            if (name.name === "") {
-              // libclassad's ClassAd::Insert refuses an empty name, which fails the whole parse.
-              this.actionError(token, "an attribute name may not be empty", ["a non-empty attribute name"]);
-            }
             separated = false;
-            const attribute: Attribute = this.run.offsets
-              ? { name: name.name, expr, nameOffset: token.startOffset }
-              : { name: name.name, expr };
-            const first = byKey.get(name.key);
-            byKey.set(name.key, first === undefined ? attribute : { ...attribute, name: first.name });
+            this.define(byKey, token, expr);
+          },
+        },
+        {
+          // `name = operand ;` read as one token (lexer.ts, Lexer.attribute): always after a `;`
+          // or the `[`, and followed by `]` when it did not take a `;`.
+          ALT: () => {
+            const token = this.CONSUME(T.Attribute) as Token;
+            if (this.RECORDING_PHASE) return;
+            separated = true;
+            this.define(byKey, token, this.attributeValue(token));
+            // Attribute tokens come in runs (most of an ad): take the rest of the run here, as
+            // the MANY would one iteration at a time (no recovery is on, so nothing is skipped).
+            const vector = this.vector;
+            for (
+              let next = this.LA_FAST(1) as Token;
+              next.tokenTypeIdx === ATTRIBUTE;
+              next = this.LA_FAST(1) as Token
+            ) {
+              vector.currIdx++;
+              this.define(byKey, next, this.attributeValue(next));
+            }
           },
         },
       ]);
@@ -507,6 +537,31 @@ export class ClassAdParser extends EmbeddedActionsParser {
     this.CONSUME(T.RBracket);
     return { byKey, offset: open.startOffset };
   });
+
+  /**
+   * Adds an attribute to a record. A name defined twice (case-insensitively) keeps its first
+   * spelling and takes the last value, as libclassad's ClassAd::Insert does.
+   */
+  private define(byKey: Map<string, Attribute>, token: Token, expr: Expr): void {
+    const name = nameOf(token);
+    if (name.name === "") {
+      // libclassad's ClassAd::Insert refuses an empty name, which fails the whole parse.
+      this.actionError(token, "an attribute name may not be empty", ["a non-empty attribute name"]);
+    }
+    const attribute: Attribute = this.run.offsets
+      ? { name: name.name, expr, nameOffset: token.startOffset }
+      : { name: name.name, expr };
+    const first = byKey.get(name.key);
+    byKey.set(name.key, first === undefined ? attribute : { ...attribute, name: first.name });
+  }
+
+  /** The value of an Attribute token: its operand's literal, or a reference to its name. */
+  private attributeValue(token: Token): Expr {
+    const literal = token.literal;
+    if (literal !== null) return this.run.offsets ? { ...literal, offset: token.valueOffset } : literal;
+    const name = token.valueName ?? NO_NAME;
+    return this.at({ kind: "attr", name: name.name, absolute: false }, token.valueOffset);
+  }
 
   /** Records the first error an action finds (the parse then fails with it, if it is leftmost). */
   private actionError(token: Token, message: string, expected: readonly string[]): void {
@@ -518,7 +573,7 @@ export class ClassAdParser extends EmbeddedActionsParser {
 }
 
 /** A name for the tokens chevrotain fabricates while it records the grammar. */
-const NO_NAME: InternedName = { name: "", key: "", type: T.Identifier };
+const NO_NAME: InternedName = { name: "", key: "", type: T.Identifier, next: null };
 
 /** The name a name token carries (our lexer's name tokens always carry one). */
 function nameOf(token: Token): InternedName {

@@ -27,6 +27,13 @@ export const NameToken = category("NameToken", "name");
  * accepts a literal or a name accepts them too.
  */
 export const LoneOperand = category("LoneOperand", "operand");
+/**
+ * A literal or name that is a whole operand: the next token cannot extend it into a postfix
+ * expression (no `.`, `[`, `(` or `?:` follows). Retyped like {@link LoneOperand}, so the unary
+ * rule takes an operand of an operator chain (`RequestMemory`, `1024` in `RequestMemory > 1024`)
+ * in one step instead of through the postfix and primary rules. Lone operands are plain too.
+ */
+export const PlainOperand = category("PlainOperand", "operand");
 /** Any binary operator from `||` to `%` (precedence is the parser's business). */
 export const BinaryOperator = category("BinaryOperator", "operator");
 /** `-`, `+`, `!`, `~` in prefix position. */
@@ -46,9 +53,13 @@ export const StringLiteral = token("StringLiteral", "string", [LiteralToken]);
 export const Integer = token("Integer", "integer", [LiteralToken]);
 export const Real = token("Real", "real", [LiteralToken]);
 /** A literal that is a whole expression (see {@link LoneOperand}). */
-export const LoneLiteral = token("LoneLiteral", "literal", [LiteralToken, LoneOperand]);
+export const LoneLiteral = token("LoneLiteral", "literal", [LiteralToken, LoneOperand, PlainOperand]);
 /** A name that is a whole expression (see {@link LoneOperand}). */
-export const LoneName = token("LoneName", "name", [NameToken, LoneOperand]);
+export const LoneName = token("LoneName", "name", [NameToken, LoneOperand, PlainOperand]);
+/** A literal that is a whole operand (see {@link PlainOperand}). */
+export const PlainLiteral = token("PlainLiteral", "literal", [LiteralToken, PlainOperand]);
+/** A name that is a whole operand (see {@link PlainOperand}). */
+export const PlainName = token("PlainName", "name", [NameToken, PlainOperand]);
 
 export const OrOr = token("OrOr", "'||'", [BinaryOperator]);
 export const AndAnd = token("AndAnd", "'&&'", [BinaryOperator]);
@@ -76,6 +87,12 @@ export const Percent = token("Percent", "'%'", [BinaryOperator]);
 export const Bang = token("Bang", "'!'", [UnaryOperator]);
 export const Tilde = token("Tilde", "'~'", [UnaryOperator]);
 
+/**
+ * A whole record attribute `name = operand ;` (or before `]`), read as one token by the lexer
+ * when asked (lexer.ts, `attributes`): its name, and its operand's literal node or name.
+ */
+export const Attribute = token("Attribute", "attribute");
+
 export const Elvis = token("Elvis", "'?:'");
 export const Question = token("Question", "'?'");
 export const Colon = token("Colon", "':'");
@@ -95,6 +112,7 @@ export const allTokens: TokenType[] = [
   LiteralToken,
   NameToken,
   LoneOperand,
+  PlainOperand,
   BinaryOperator,
   UnaryOperator,
   Identifier,
@@ -108,6 +126,8 @@ export const allTokens: TokenType[] = [
   Real,
   LoneLiteral,
   LoneName,
+  PlainLiteral,
+  PlainName,
   OrOr,
   AndAnd,
   Pipe,
@@ -133,6 +153,7 @@ export const allTokens: TokenType[] = [
   Percent,
   Bang,
   Tilde,
+  Attribute,
   Elvis,
   Question,
   Colon,

@@ -38,6 +38,12 @@ export interface ParseOptions {
    * constant literals are then shared between parses.
    */
   offsets?: boolean;
+  /**
+   * Read each record attribute `name = operand;` as one token (grammar/lexer.ts, `attributes`),
+   * as every parse does by default. Off sends every token through the grammar; the results and
+   * errors are the same (test/classad/grammar-shortcuts.test.ts). For tests and benchmarks.
+   */
+  attributeTokens?: boolean;
 }
 
 function labelOf(t: TokenType): string {
@@ -153,12 +159,13 @@ function run<E extends Entry>(text: string, entry: E, options: ParseOptions): Pa
   const settings = { oldSemantics: options.oldSemantics ?? false, offsets: options.offsets ?? false };
   let lexing: Lexing;
   let parse: ParseRun;
+  const lexOptions = { ...options, attributes: options.attributeTokens ?? true };
   if (text.length >= STREAM_FROM) {
-    const lexer = new Lexer(text, options);
+    const lexer = new Lexer(text, lexOptions);
     parse = grammar.beginStreaming(lexer, settings);
     lexing = lexer;
   } else {
-    lexing = tokenize(text, options);
+    lexing = tokenize(text, lexOptions);
     markLoneOperands(lexing.tokens);
     parse = grammar.begin(lexing.tokens, settings);
   }

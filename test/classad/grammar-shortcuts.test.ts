@@ -1,0 +1,237 @@
+/**
+ * The parser's shortcuts must not change a single result: attribute tokens (one token for
+ * `name = operand;`), plain operands (markLoneOperands), guessed names (grammar/names.ts) and the
+ * lexer's sequential copy of its text. Each parse here is compared with the same parse made
+ * token by token (`attributeTokens: false`): the same tree, offsets included, or the same error.
+ */
+import fc from "fast-check";
+import { describe, expect, it, vi } from "vitest";
+import { tokenize } from "../../grammar/lexer.js";
+import { markLoneOperands } from "../../grammar/parser.js";
+import type { ParseOptions, ParseResult } from "../../src/classad/parse.js";
+import { parseClassAd, parseClassAds, parseExpression, parseRecord } from "../../src/classad/parse.js";
+import { unparse } from "../../src/classad/unparse.js";
+import { adRecord } from "./arbitrary-ast.js";
+import { errorCases } from "./syntax-cases/errors.js";
+import { expressionCases } from "./syntax-cases/expressions.js";
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const runs = Number(process.env.ANNEX_FUZZ_RUNS ?? 500);
+
+/** A parse result in comparable form: the value, or the error's every field. */
+function outcome<T>(r: ParseResult<T>): unknown {
+  if (r.ok) return { ok: r.value };
+  const { message, line, column, offendingText, expected } = r.error;
+  return { error: { message, line, column, offendingText, expected } };
+}
+
+/** Every entry point, in both semantics, with and without offsets: shortcut vs token by token. */
+function sameWithAndWithoutAttributeTokens(text: string): void {
+  for (const oldSemantics of [false, true]) {
+    for (const offsets of [false, true]) {
+      const base: ParseOptions = { oldSemantics, offsets };
+      const off: ParseOptions = { ...base, attributeTokens: false };
+      expect(outcome(parseExpression(text, base)), text).toEqual(outcome(parseExpression(text, off)));
+      expect(outcome(parseRecord(text, base)), text).toEqual(outcome(parseRecord(text, off)));
+      const ad = parseClassAd(text, base);
+      const adOff = parseClassAd(text, off);
+      expect(outcome(ad.ok ? { ok: true, value: ad.value.toRecord() } : ad), text).toEqual(
+        outcome(adOff.ok ? { ok: true, value: adOff.value.toRecord() } : adOff),
+      );
+      const ads = parseClassAds(text, base);
+      const adsOff = parseClassAds(text, off);
+      expect(ads.ok ? ads.value.map((a) => a.toRecord()) : outcome(ads), text).toEqual(
+        adsOff.ok ? adsOff.value.map((a) => a.toRecord()) : outcome(adsOff),
+      );
+    }
+  }
+}
+
+/** The token types of `text` lexed as the parser lexes it. */
+function typesOf(text: string, oldSemantics = false): string {
+  const { tokens } = tokenize(text, { attributes: true, oldSemantics });
+  markLoneOperands(tokens);
+  return tokens.map((t) => t.tokenType.name).join(" ");
+}
+
+/** Pieces of records, so random sequences land in and around attribute positions. */
+const FRAGMENTS = [
+  "[",
+  "]",
+  "[ ",
+  " ]",
+  ";",
+  "; ",
+  "a",
+  "Owner",
+  "b2",
+  "true",
+  "is",
+  "'q'",
+  "''",
+  " = ",
+  "=",
+  "==",
+  "=?=",
+  "=!=",
+  "=!",
+  "1",
+  "-1",
+  "- 1",
+  "010",
+  "1.5",
+  "1e3",
+  "1.",
+  ".5",
+  '"s"',
+  '"a\\"b"',
+  '"x" "y"',
+  '"é"',
+  '"',
+  "x",
+  "f(",
+  "(",
+  ")",
+  "{",
+  "}",
+  ",",
+  ".",
+  "+",
+  "?",
+  ":",
+  "?:",
+  "/* c */",
+  "// c\n",
+  "\n",
+  "\t",
+  "@",
+];
+
+const soup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 30 }).map((xs) => xs.join(""));
+
+describe("attribute tokens (name = operand ;)", () => {
+  it.each([
+    // Taken as one token after `[` and `;` of a record, with the `;` (not the `]`).
+    ['[ a = 1; b = "x"; c = d; e = true ]', "LBracket Attribute Attribute Attribute Attribute RBracket"],
+    ["[a=-2;b=1.5e3]", "LBracket Attribute Attribute RBracket"],
+    ['[ s = "x" "y"; ]', "LBracket Attribute RBracket"],
+    // Not when the value goes on, or is not an operand, or is not alone.
+    [
+      "[ a = b + 1; c = 2 ]",
+      "LBracket PlainName Assign PlainName Plus LoneLiteral Semicolon Attribute RBracket",
+    ],
+    ["[ a = f(x) ]", "LBracket PlainName Assign Identifier LParen LoneName RParen RBracket"],
+    ["[ a = 1 b = 2 ]", "LBracket PlainName Assign PlainLiteral PlainName Assign LoneLiteral RBracket"],
+    ["[ a = /* c */ 1 ]", "LBracket PlainName Assign LoneLiteral RBracket"],
+    ["[ a = is; ]", "LBracket PlainName Assign Is Semicolon RBracket"],
+    ["[ a == 1 ]", "LBracket PlainName Equal LoneLiteral RBracket"],
+    ["[ true = 1 ]", "LBracket PlainLiteral Assign LoneLiteral RBracket"],
+    ["[ 'q' = 1 ]", "LBracket PlainName Assign LoneLiteral RBracket"],
+    // Not where the grammar is not at a record attribute: a subscript, function arguments.
+    ["x[a = 1]", "Identifier LBracket PlainName Assign LoneLiteral RBracket"],
+    [
+      "[ r = f(a; b = 1; c) ]",
+      "LBracket PlainName Assign Identifier LParen LoneName Semicolon PlainName Assign LoneLiteral Semicolon LoneName RParen RBracket",
+    ],
+    // Nested records have them too.
+    [
+      "[ r = [ n = 1 ]; s = { [ m = 2 ] } ]",
+      "LBracket PlainName Assign LBracket Attribute RBracket Semicolon PlainName Assign LBrace LBracket Attribute RBracket RBrace RBracket",
+    ],
+  ])("%s", (text, types) => {
+    expect(typesOf(text, true)).toBe(types);
+  });
+
+  it("parse every syntax case and error case as token by token does", () => {
+    for (const c of expressionCases) sameWithAndWithoutAttributeTokens(c.input);
+    for (const c of errorCases) sameWithAndWithoutAttributeTokens(c.input);
+  });
+
+  it("parse generated ads as token by token does", () => {
+    fc.assert(
+      fc.property(adRecord(), (record) => sameWithAndWithoutAttributeTokens(unparse(record))),
+      { numRuns: runs },
+    );
+  });
+
+  it("parse record fragment soup (mostly errors) as token by token does", () => {
+    fc.assert(
+      fc.property(soup, (text) => sameWithAndWithoutAttributeTokens(text)),
+      { numRuns: runs * 4 },
+    );
+  });
+
+  it("keep a redefined name's first spelling and its last value", () => {
+    const r = parseClassAd("[ Foo = 1; FOO = 2; foo = x ]");
+    expect(r.ok && r.value.toRecord()).toEqual({
+      kind: "record",
+      attributes: [{ name: "Foo", expr: { kind: "attr", name: "x", absolute: false } }],
+    });
+  });
+
+  it("record where the name and the value start", () => {
+    const r = parseRecord("[\n  Cpus =  4;\n  Owner = Name ]", { offsets: true });
+    expect(r.ok && r.value.attributes).toEqual([
+      {
+        name: "Cpus",
+        nameOffset: 4,
+        expr: { kind: "literal", value: { type: "integer", value: 4n }, offset: 12 },
+      },
+      { name: "Owner", nameOffset: 17, expr: { kind: "attr", name: "Name", absolute: false, offset: 25 } },
+    ]);
+  });
+});
+
+describe("plain operands", () => {
+  it("are literals and names that no `.`, `[`, `(` or `?:` extends", () => {
+    expect(typesOf("a + 1 * x.y - f(2) + l[0] + (z ?: 3) - -4")).toBe(
+      "PlainName Plus PlainLiteral Star Identifier Dot PlainName Minus Identifier LParen LoneLiteral RParen Plus Identifier LBracket LoneLiteral RBracket Plus LParen Identifier Elvis LoneLiteral RParen Minus LoneLiteral",
+    );
+  });
+});
+
+describe("guessed names (the name that followed this one last time)", () => {
+  it("are checked, not trusted: a guess that is a prefix, an extension or another case is not taken", () => {
+    const spellings = (text: string): string[] => {
+      const { tokens } = tokenize(text, {});
+      return tokens.filter((t) => t.name !== null).map((t) => t.name?.name ?? "");
+    };
+    // Teach `Request` → `RequestCpus`, then meet `Request`, `RequestCp`, `requestcpus`, `RequestCpusX`.
+    expect(spellings("Request + RequestCpus")).toEqual(["Request", "RequestCpus"]);
+    expect(spellings("Request + Request")).toEqual(["Request", "Request"]);
+    expect(spellings("Request + RequestCpus")).toEqual(["Request", "RequestCpus"]);
+    expect(spellings("Request + RequestCp")).toEqual(["Request", "RequestCp"]);
+    expect(spellings("Request + RequestCpus")).toEqual(["Request", "RequestCpus"]);
+    expect(spellings("Request + requestcpus")).toEqual(["Request", "requestcpus"]);
+    expect(spellings("Request + RequestCpus")).toEqual(["Request", "RequestCpus"]);
+    expect(spellings("Request + RequestCpusX")).toEqual(["Request", "RequestCpusX"]);
+    expect(spellings("Request + RequestCpus2")).toEqual(["Request", "RequestCpus2"]);
+  });
+
+  it("give the keyword token when the guess is a keyword", () => {
+    typesOf("x + true");
+    expect(typesOf("x + true")).toBe("PlainName Plus LoneLiteral");
+    expect(typesOf("x + True1")).toBe("PlainName Plus LoneName");
+  });
+});
+
+describe("the lexer's sequential copy of its text", () => {
+  it("parses slices and concatenations exactly as the text itself", () => {
+    const whole = `#[ Owner = "erin"; Cpus = 4; Requirements = TARGET.Memory >= 1024 && Cpus > 1 ]#`;
+    const slice = whole.slice(1, -1);
+    const joined = `[ Owner = "erin"; ${["Cpus = 4;", " Requirements = TARGET.Memory >= 1024 && Cpus > 1 ]"].join("")}`;
+    const expected = parseRecord(slice.split("").join(""), { offsets: true });
+    expect(expected.ok).toBe(true);
+    expect(parseRecord(slice, { offsets: true })).toEqual(expected);
+    expect(parseRecord(joined, { offsets: true })).toEqual(expected);
+  });
+
+  it("keeps non-ASCII text as it is (no copy): strings are UTF-8 encoded as before", () => {
+    const r = parseExpression(`"${"x".repeat(70)}é"`);
+    expect(r.ok && r.value).toEqual({
+      kind: "literal",
+      value: { type: "string", value: `${"x".repeat(70)}Ã©` },
+    });
+  });
+});
