@@ -429,10 +429,8 @@ export class Lexer implements Lexing {
       // The name that followed the last one before: one pass comparing, no hashing or probing.
       const spelling = guess.name;
       const end = start + spelling.length;
-      let i = start;
-      while (i < end && text.charCodeAt(i) === spelling.charCodeAt(i - start)) i++;
       const d = text.charCodeAt(end);
-      if (i === end && !(d < 128 && NAME_PART[d] === 1)) {
+      if (!(d < 128 && NAME_PART[d] === 1) && text.startsWith(spelling, start)) {
         this.pos = end;
         this.lastName = guess;
         return guess;

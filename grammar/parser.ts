@@ -108,6 +108,14 @@ export function markLoneOperands(tokens: readonly Token[], from = 0, to = tokens
 }
 
 const EOF_INDEX = EOF.tokenTypeIdx as number;
+
+/** Token types of lone operands, and of plain ones (lone operands are plain too). */
+const loneOperandTypes = new Uint8Array(256);
+const plainOperandTypes = new Uint8Array(256);
+for (const type of [T.LoneLiteral, T.LoneName]) loneOperandTypes[type.tokenTypeIdx as number] = 1;
+for (const type of [T.LoneLiteral, T.LoneName, T.PlainLiteral, T.PlainName]) {
+  plainOperandTypes[type.tokenTypeIdx as number] = 1;
+}
 const ATTRIBUTE = T.Attribute.tokenTypeIdx as number;
 
 /** What a rule returns while chevrotain records the grammar (never seen by callers). */
@@ -273,33 +281,37 @@ export class ClassAdParser extends EmbeddedActionsParser {
 
   /**
    * An expression. Most values in ads are a lone literal or name (`12`, `"x"`, `Owner`), which
-   * markLoneOperands has retyped: the first alternative takes one in one step instead of
-   * descending through the operator, unary, postfix and primary rules, which accept the same.
+   * markLoneOperands has retyped: {@link takeOperand} takes one in one step instead of descending
+   * through the operator, unary, postfix and primary rules, which accept the same.
    */
   public expression: () => Expr = this.RULE("expression", (): Expr => {
-    return this.OR([
-      {
-        ALT: () => {
-          const token = this.CONSUME(T.LoneOperand) as Token;
-          return this.RECORDING_PHASE ? RECORDING : this.operand(token);
-        },
-        IGNORE_AMBIGUITIES: true,
-      },
-      {
-        ALT: () => {
-          const condition = this.SUBRULE(this.binary);
-          const ternary = this.OPTION(() => {
-            this.CONSUME(T.Question);
-            const ifTrue = this.SUBRULE(this.expression);
-            this.CONSUME(T.Colon);
-            const ifFalse = this.SUBRULE2(this.expression);
-            return { kind: "ternary", cond: condition, ifTrue, ifFalse } as const;
-          });
-          return ternary === undefined ? condition : this.at(ternary, (condition as Locatable).offset ?? 0);
-        },
-      },
-    ]);
+    const lone = this.takeOperand(loneOperandTypes);
+    if (lone !== null) return lone;
+    const condition = this.SUBRULE(this.binary);
+    const ternary = this.OPTION(() => {
+      this.CONSUME(T.Question);
+      const ifTrue = this.SUBRULE(this.expression);
+      this.CONSUME(T.Colon);
+      const ifFalse = this.SUBRULE2(this.expression);
+      return { kind: "ternary", cond: condition, ifTrue, ifFalse } as const;
+    });
+    return ternary === undefined ? condition : this.at(ternary, (condition as Locatable).offset ?? 0);
   });
+
+  /**
+   * Takes the next token when its type is one of `types` (lone or plain operands, retyped by
+   * markLoneOperands) and returns its node; null (nothing taken) otherwise. The rule that would
+   * take it (unary, through postfix and primary) accepts the same token and builds the same node,
+   * so this is that rule's choice made without its calls; it is what chevrotain records, never a
+   * shortcut, while it records the grammar.
+   */
+  private takeOperand(types: Uint8Array): Expr | null {
+    if (this.RECORDING_PHASE) return null;
+    const next = this.LA_FAST(1) as Token;
+    if (types[next.tokenTypeIdx] !== 1) return null;
+    this.vector.currIdx++;
+    return this.operand(next);
+  }
 
   /** The node of a literal or name token standing alone. */
   private operand(token: Token): Expr {
@@ -311,12 +323,12 @@ export class ClassAdParser extends EmbeddedActionsParser {
 
   /** The binary operator chain, folded by precedence (all levels are left-associative). */
   private binary: () => Expr = this.RULE("binary", (): Expr => {
-    const first = this.SUBRULE(this.unary);
+    const first = this.takeOperand(plainOperandTypes) ?? this.SUBRULE(this.unary);
     let operands: Expr[] | null = null;
     let operators: OperatorInfo[] | null = null;
     this.MANY(() => {
       const token = this.CONSUME(T.BinaryOperator);
-      const operand = this.SUBRULE2(this.unary);
+      const operand = this.takeOperand(plainOperandTypes) ?? this.SUBRULE2(this.unary);
       if (this.RECORDING_PHASE) return;
       const info = binaryOperators.get(token.tokenTypeIdx) as OperatorInfo;
       if (operands === null || operators === null) {
@@ -341,16 +353,9 @@ export class ClassAdParser extends EmbeddedActionsParser {
   });
 
   private unary: () => Expr = this.RULE("unary", (): Expr => {
+    const plain = this.takeOperand(plainOperandTypes);
+    if (plain !== null) return plain;
     return this.OR([
-      {
-        // A literal or name that nothing extends (markLoneOperands): the postfix and primary
-        // rules would take it the same way, in two more rule calls.
-        ALT: () => {
-          const token = this.CONSUME(T.PlainOperand) as Token;
-          return this.RECORDING_PHASE ? RECORDING : this.operand(token);
-        },
-        IGNORE_AMBIGUITIES: true,
-      },
       {
         ALT: () => {
           const token = this.CONSUME(T.UnaryOperator);
