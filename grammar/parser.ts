@@ -21,7 +21,13 @@
  * parse — its options and what its errors expected — is a {@link ParseRun} made by
  * {@link ClassAdParser.begin}, never state shared between parses.
  */
-import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken } from "chevrotain";
+import {
+  EmbeddedActionsParser,
+  EOF,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+} from "chevrotain";
 import type { Attribute, BinaryOp, Expr, LiteralExpr, RecordExpr, UnaryOp } from "../src/classad/ast.js";
 import { parseAbsTimeText, parseRelTimeText } from "../src/classad/time-literal.js";
 import { type Lexer, Token } from "./lexer.js";
@@ -80,8 +86,11 @@ const literalTypes = new Uint8Array(256);
 for (const type of [T.Integer, T.Real, T.StringLiteral, T.True, T.False, T.Undefined, T.ErrorKeyword]) {
   literalTypes[type.tokenTypeIdx as number] = 1;
 }
+/** Name token types, before and after markLoneOperands retypes them. */
 const nameTypes = new Uint8Array(256);
-for (const type of [T.Identifier, T.QuotedIdentifier]) nameTypes[type.tokenTypeIdx as number] = 1;
+for (const type of [T.Identifier, T.QuotedIdentifier, T.LoneName, T.PlainName]) {
+  nameTypes[type.tokenTypeIdx as number] = 1;
+}
 
 /** Token types that continue a postfix expression after a literal or name (`.`, `[`, `(`, `?:`). */
 const continuesOperand = new Uint8Array(256);
@@ -108,6 +117,7 @@ export function markLoneOperands(tokens: readonly Token[], from = 0, to = tokens
 }
 
 const EOF_INDEX = EOF.tokenTypeIdx as number;
+const DOT = T.Dot.tokenTypeIdx as number;
 
 /** Token types of lone operands, and of plain ones (lone operands are plain too). */
 const loneOperandTypes = new Uint8Array(256);
@@ -288,15 +298,20 @@ export class ClassAdParser extends EmbeddedActionsParser {
     const lone = this.takeOperand(loneOperandTypes);
     if (lone !== null) return lone;
     const condition = this.SUBRULE(this.binary);
-    const ternary = this.OPTION(() => {
-      this.CONSUME(T.Question);
-      const ifTrue = this.SUBRULE(this.expression);
-      this.CONSUME(T.Colon);
-      const ifFalse = this.SUBRULE2(this.expression);
-      return { kind: "ternary", cond: condition, ifTrue, ifFalse } as const;
-    });
-    return ternary === undefined ? condition : this.at(ternary, (condition as Locatable).offset ?? 0);
+    const branches = this.OPTION(this.ternaryBranches);
+    if (branches === undefined) return condition;
+    const ternary: Expr = { kind: "ternary", cond: condition, ifTrue: branches[0], ifFalse: branches[1] };
+    return this.at(ternary, (condition as Locatable).offset ?? 0);
   });
+
+  /** `? ifTrue : ifFalse` after a condition (made once: an OPTION's closure is made at every call). */
+  private readonly ternaryBranches = (): [Expr, Expr] => {
+    this.CONSUME(T.Question);
+    const ifTrue = this.SUBRULE(this.expression);
+    this.CONSUME(T.Colon);
+    const ifFalse = this.SUBRULE2(this.expression);
+    return [ifTrue, ifFalse];
+  };
 
   /**
    * Takes the next token when its type is one of `types` (lone or plain operands, retyped by
@@ -352,25 +367,45 @@ export class ClassAdParser extends EmbeddedActionsParser {
     return stackedOperands[0] as Expr;
   });
 
+  /** unary's alternatives, made once (an OR's array and closures would be made at every call). */
+  private readonly unaryAlternatives: IOrAlt<Expr>[] = [
+    {
+      ALT: () => {
+        const token = this.CONSUME(T.UnaryOperator);
+        const operand = this.SUBRULE(this.unary);
+        const op = unaryOperators.get(token.tokenTypeIdx) as UnaryOp;
+        return this.at({ kind: "unary", op, operand } as Expr, token.startOffset);
+      },
+    },
+    { ALT: () => this.SUBRULE(this.postfix) },
+  ];
+
   private unary: () => Expr = this.RULE("unary", (): Expr => {
     const plain = this.takeOperand(plainOperandTypes);
     if (plain !== null) return plain;
-    return this.OR([
-      {
-        ALT: () => {
-          const token = this.CONSUME(T.UnaryOperator);
-          const operand = this.SUBRULE(this.unary);
-          const op = unaryOperators.get(token.tokenTypeIdx) as UnaryOp;
-          return this.at({ kind: "unary", op, operand } as Expr, token.startOffset);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.postfix) },
-    ]);
+    return this.OR(this.unaryAlternatives);
   });
 
   private postfix: () => Expr = this.RULE("postfix", (): Expr => {
-    let base = this.SUBRULE(this.primary);
+    // `TARGET.Memory`, `MY.Cpus`: the name and its selections are taken here, as primary and
+    // the MANY below would take them (the same tokens and nodes), without their calls.
+    const first = this.LA_FAST(1) as Token;
+    let base: Expr;
+    if (
+      !this.RECORDING_PHASE &&
+      nameTypes[first.tokenTypeIdx] === 1 &&
+      this.LA_FAST(2).tokenTypeIdx === DOT
+    ) {
+      this.vector.currIdx++;
+      base = this.at({ kind: "attr", name: nameOf(first).name, absolute: false }, first.startOffset);
+    } else base = this.SUBRULE(this.primary);
     const start = (base as Locatable).offset ?? 0;
+    while (!this.RECORDING_PHASE && this.LA_FAST(1).tokenTypeIdx === DOT) {
+      const name = this.LA_FAST(2) as Token;
+      if (nameTypes[name.tokenTypeIdx] !== 1) break;
+      this.vector.currIdx += 2;
+      base = this.at({ kind: "select", base, name: nameOf(name).name }, start);
+    }
     this.MANY(() => {
       this.OR([
         {
@@ -400,58 +435,62 @@ export class ClassAdParser extends EmbeddedActionsParser {
     return base;
   });
 
+  /** A call's argument list after a name (made once, see unaryAlternatives). */
+  private readonly callArguments = (): Expr[] => this.SUBRULE(this.argumentList);
+
+  /** primary's alternatives, made once (see unaryAlternatives). */
+  private readonly primaryAlternatives: IOrAlt<Expr>[] = [
+    {
+      ALT: () => {
+        const token = this.CONSUME(T.LiteralToken) as Token;
+        if (this.RECORDING_PHASE) return RECORDING;
+        return this.run.offsets
+          ? { ...(token.literal as LiteralExpr), offset: token.startOffset }
+          : (token.literal as LiteralExpr);
+      },
+    },
+    {
+      ALT: () => {
+        const token = this.CONSUME(T.NameToken) as Token;
+        const args = this.OPTION(this.callArguments);
+        if (this.RECORDING_PHASE) return RECORDING;
+        const name = nameOf(token).name;
+        if (args === undefined) return this.at({ kind: "attr", name, absolute: false }, token.startOffset);
+        const folded = foldTimeLiteral(name, args);
+        if (folded === INVALID_TIME) {
+          this.actionError(token, `invalid ${name}() literal: the text is not a time`, ["a valid time text"]);
+          return folded; // shared and frozen: the parse fails anyway, so no offset
+        }
+        return this.at(folded ?? { kind: "call", name, args }, token.startOffset);
+      },
+    },
+    {
+      ALT: () => {
+        const dot = this.CONSUME(T.Dot);
+        const name = this.CONSUME2(T.NameToken) as Token;
+        if (this.RECORDING_PHASE) return RECORDING;
+        return this.at({ kind: "attr", name: nameOf(name).name, absolute: true }, dot.startOffset);
+      },
+    },
+    {
+      ALT: () => {
+        const open = this.CONSUME(T.LParen);
+        const inner = this.SUBRULE(this.expression);
+        this.CONSUME(T.RParen);
+        return this.at({ kind: "paren", inner }, open.startOffset);
+      },
+    },
+    {
+      ALT: () => {
+        const parts = this.SUBRULE(this.record);
+        return this.RECORDING_PHASE ? RECORDING : this.recordNode(parts);
+      },
+    },
+    { ALT: () => this.SUBRULE(this.list) },
+  ];
+
   private primary: () => Expr = this.RULE("primary", (): Expr => {
-    return this.OR([
-      {
-        ALT: () => {
-          const token = this.CONSUME(T.LiteralToken) as Token;
-          if (this.RECORDING_PHASE) return RECORDING;
-          return this.run.offsets
-            ? { ...(token.literal as LiteralExpr), offset: token.startOffset }
-            : (token.literal as LiteralExpr);
-        },
-      },
-      {
-        ALT: () => {
-          const token = this.CONSUME(T.NameToken) as Token;
-          const args = this.OPTION(() => this.SUBRULE(this.argumentList));
-          if (this.RECORDING_PHASE) return RECORDING;
-          const name = nameOf(token).name;
-          if (args === undefined) return this.at({ kind: "attr", name, absolute: false }, token.startOffset);
-          const folded = foldTimeLiteral(name, args);
-          if (folded === INVALID_TIME) {
-            this.actionError(token, `invalid ${name}() literal: the text is not a time`, [
-              "a valid time text",
-            ]);
-            return folded; // shared and frozen: the parse fails anyway, so no offset
-          }
-          return this.at(folded ?? { kind: "call", name, args }, token.startOffset);
-        },
-      },
-      {
-        ALT: () => {
-          const dot = this.CONSUME(T.Dot);
-          const name = this.CONSUME2(T.NameToken) as Token;
-          if (this.RECORDING_PHASE) return RECORDING;
-          return this.at({ kind: "attr", name: nameOf(name).name, absolute: true }, dot.startOffset);
-        },
-      },
-      {
-        ALT: () => {
-          const open = this.CONSUME(T.LParen);
-          const inner = this.SUBRULE(this.expression);
-          this.CONSUME(T.RParen);
-          return this.at({ kind: "paren", inner }, open.startOffset);
-        },
-      },
-      {
-        ALT: () => {
-          const parts = this.SUBRULE(this.record);
-          return this.RECORDING_PHASE ? RECORDING : this.recordNode(parts);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.list) },
-    ]);
+    return this.OR(this.primaryAlternatives);
   });
 
   private argumentList: () => Expr[] = this.RULE("argumentList", (): Expr[] => {
