@@ -18,7 +18,7 @@
 import type { IToken, TokenType } from "chevrotain";
 import { type LiteralExpr, SHARED_LITERALS } from "../src/classad/ast.js";
 import { attributeKey } from "../src/classad/classad.js";
-import { type InternedName, internName, nextHash } from "./names.js";
+import { type InternedName, internName, newName, nextHash } from "./names.js";
 import { decodeEscapes, type LexProblem, type LexRun, reportProblem, scanStringOld } from "./scan.js";
 import * as T from "./tokens.js";
 
@@ -507,6 +507,7 @@ export class Lexer implements Lexing {
     const assign = j;
     j++;
     while (isSpace(text.charCodeAt(j))) j++;
+    if (name.valueText !== null && this.rememberedValue(start, name, j)) return true;
     const v = text.charCodeAt(j);
     let literal: LiteralExpr | null = null;
     let valueName: InternedName | null = null;
@@ -535,6 +536,7 @@ export class Lexer implements Lexing {
       const operandName = literal === null ? valueName : null;
       this.tokens.push(new Token(T.Attribute, text, start, end - 1, name, literal, operandName, j));
       this.pos = end;
+      this.rememberValue(name, j, valueEnd, literal, operandName);
       return true;
     }
     // Not a whole attribute: the name, the `=` and the operand as ordinary tokens.
@@ -544,6 +546,64 @@ export class Lexer implements Lexing {
     else this.pushName(valueName as InternedName, j, valueEnd);
     this.pos = valueEnd;
     return true;
+  }
+
+  /**
+   * When the text at `j` is the value `name` had last time ({@link InternedName.valueText}) and
+   * a `;` or `]` follows, adds the Attribute token with that value's node and returns true.
+   */
+  private rememberedValue(start: number, name: InternedName, j: number): boolean {
+    const text = this.text;
+    const remembered = name.valueText as string;
+    if (!text.startsWith(remembered, j)) return false;
+    const valueEnd = j + remembered.length;
+    let k = valueEnd;
+    while (isSpace(text.charCodeAt(k))) k++;
+    const after = text.charCodeAt(k);
+    // Anything else may continue the token (`12` of `123`, `"a"` of `"a" "b"`): scan it.
+    if (after !== SEMI && after !== RBRACKET) return false;
+    const end = after === SEMI ? k + 1 : valueEnd;
+    this.tokens.push(
+      new Token(T.Attribute, text, start, end - 1, name, name.valueLiteral, name.valueName, j),
+    );
+    if (name.valueName !== null) this.lastName = name.valueName;
+    this.pos = end;
+    return true;
+  }
+
+  /**
+   * Remembers the value `text[j, end)` of attribute `name` for the next ad
+   * ({@link InternedName.valueText}) when it is short and reads the same in every parse: a name,
+   * a keyword, a string without escapes (plain text), a number that is not `0` followed by
+   * digits or `x` (old semantics refuse those) — and the text has had no lexical problem.
+   */
+  private rememberValue(
+    name: InternedName,
+    j: number,
+    end: number,
+    literal: LiteralExpr | null,
+    valueName: InternedName | null,
+  ): void {
+    const text = this.text;
+    let same = end - j < 13 && this.problem === null;
+    if (same && literal !== null) {
+      const value = literal.value;
+      if (value.type === "string") same = this.plain === true && end - j === value.value.length + 2;
+      else if (value.type === "integer" || value.type === "real") {
+        const first = text.charCodeAt(j) === MINUS ? j + 1 : j;
+        const next = text.charCodeAt(first + 1);
+        same = !(text.charCodeAt(first) === D0 && (isDigit(next) || lower(next) === 120));
+      }
+    }
+    if (same) {
+      name.valueText = text.slice(j, end);
+      name.valueLiteral = literal;
+      name.valueName = valueName;
+    } else if (name.valueText !== null) {
+      name.valueText = null;
+      name.valueLiteral = null;
+      name.valueName = null;
+    }
   }
 
   /**
@@ -684,7 +744,7 @@ export class Lexer implements Lexing {
     if (quote === DQUOTE) {
       this.push(T.StringLiteral, start, this.pos, { kind: "literal", value: { type: "string", value } });
     } else {
-      const name = { name: value, key: attributeKey(value), type: T.QuotedIdentifier, next: null };
+      const name = newName(value, attributeKey(value), T.QuotedIdentifier);
       this.tokens.push(new Token(T.QuotedIdentifier, this.text, start, this.pos - 1, name, null));
     }
   }

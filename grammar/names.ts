@@ -10,6 +10,7 @@
  * emptied when it fills.
  */
 import type { TokenType } from "chevrotain";
+import type { LiteralExpr } from "../src/classad/ast.js";
 import { attributeKey } from "../src/classad/classad.js";
 import * as T from "./tokens.js";
 
@@ -26,6 +27,22 @@ export interface InternedName {
    * one queue list the same names in the same order), or null. Checked before it is used.
    */
   next: InternedName | null;
+  /**
+   * The text of this name's last value as a record attribute, when that text is short (under 13
+   * characters, so V8 copied it and it keeps no larger text alive) and reads the same whatever
+   * the parse's options; null otherwise. Ads of one queue repeat most values name by name
+   * (`JobUniverse = 5`, `Owner = "erin"`): the lexer compares the text with it before scanning.
+   */
+  valueText: string | null;
+  /** The node of that value (a literal), or null when it is a name ({@link valueName}). */
+  valueLiteral: LiteralExpr | null;
+  /** That value when it is a name. */
+  valueName: InternedName | null;
+}
+
+/** A spelling with no guesses or remembered values yet. */
+export function newName(name: string, key: string, type: TokenType): InternedName {
+  return { name, key, type, next: null, valueText: null, valueLiteral: null, valueName: null };
 }
 
 const SIZE = 8192; // power of two
@@ -62,12 +79,7 @@ function make(slice: string): InternedName {
   // A sequential copy: a slice of the text (V8 keeps one for 13 characters or more) is compared
   // more slowly, and would keep the whole text it was cut from alive. Names are ASCII.
   const name = Buffer.from(slice, "latin1").toString("latin1");
-  return {
-    name,
-    key: attributeKey(name),
-    type: keywords.get(name.toLowerCase()) ?? T.Identifier,
-    next: null,
-  };
+  return newName(name, attributeKey(name), keywords.get(name.toLowerCase()) ?? T.Identifier);
 }
 
 /** The interned entry for the identifier `text[start, end)` whose {@link nextHash} is `hash`. */
@@ -81,8 +93,16 @@ export function internName(text: string, start: number, end: number, hash: numbe
     i = (i + 1) & MASK;
   }
   if (filled >= LIMIT) {
-    // Unlink the old entries' guesses too, or a chain of them could keep every name ever seen.
-    for (const old of slots) if (old !== undefined) old.next = null;
+    // Unlink the old entries' guesses and values too, or chains of them could keep every name
+    // ever seen alive.
+    for (const old of slots) {
+      if (old !== undefined) {
+        old.next = null;
+        old.valueText = null;
+        old.valueLiteral = null;
+        old.valueName = null;
+      }
+    }
     slots = new Array(SIZE);
     filled = 0;
     i = hash & MASK;

@@ -31,7 +31,7 @@ import {
 import type { Attribute, BinaryOp, Expr, LiteralExpr, RecordExpr, UnaryOp } from "../src/classad/ast.js";
 import { parseAbsTimeText, parseRelTimeText } from "../src/classad/time-literal.js";
 import { type Lexer, Token } from "./lexer.js";
-import type { InternedName } from "./names.js";
+import { type InternedName, newName } from "./names.js";
 import * as T from "./tokens.js";
 
 /** A binary operator's AST spelling and precedence (1 = `||` … 10 = multiplicative). */
@@ -617,7 +617,7 @@ export class ClassAdParser extends EmbeddedActionsParser {
 }
 
 /** A name for the tokens chevrotain fabricates while it records the grammar. */
-const NO_NAME: InternedName = { name: "", key: "", type: T.Identifier, next: null };
+const NO_NAME: InternedName = newName("", "", T.Identifier);
 
 /** The name a name token carries (our lexer's name tokens always carry one). */
 function nameOf(token: Token): InternedName {

@@ -183,6 +183,52 @@ describe("attribute tokens (name = operand ;)", () => {
   });
 });
 
+describe("remembered values (the value a name had in the last ad)", () => {
+  /** The value of `a` in `text`, parsed with `options`: its node, or the error message. */
+  const valueOfA = (text: string, options: ParseOptions = {}): unknown => {
+    const r = parseRecord(text, options);
+    return r.ok ? r.value.attributes.find((x) => x.name === "a")?.expr : r.error.message;
+  };
+  const int = (n: bigint) => ({ kind: "literal", value: { type: "integer", value: n } });
+  const str = (value: string) => ({ kind: "literal", value: { type: "string", value } });
+
+  it("are used only for the whole value", () => {
+    expect(valueOfA("[ a = 12; ]")).toEqual(int(12n));
+    expect(valueOfA("[ a = 12; ]")).toEqual(int(12n));
+    expect(valueOfA("[ a = 123; ]")).toEqual(int(123n));
+    expect(valueOfA("[ a = 123 + 1; ]")).toMatchObject({ kind: "binary", op: "+" });
+    expect(valueOfA("[ a = 123.5; ]")).toEqual({ kind: "literal", value: { type: "real", value: 123.5 } });
+    expect(valueOfA('[ a = "x"; ]')).toEqual(str("x"));
+    expect(valueOfA('[ a = "x" "y"; ]')).toEqual(str("xy"));
+    expect(valueOfA("[ a = x; ]")).toEqual({ kind: "attr", name: "x", absolute: false });
+    expect(valueOfA("[ a = x1; ]")).toEqual({ kind: "attr", name: "x1", absolute: false });
+    expect(valueOfA("[ a = x.y; ]")).toMatchObject({ kind: "select", name: "y" });
+    expect(valueOfA("[ a = true; ]")).toEqual({ kind: "literal", value: { type: "boolean", value: true } });
+    expect(valueOfA("[ a = TRUE ]")).toEqual({ kind: "literal", value: { type: "boolean", value: true } });
+  });
+
+  it("never carry one parse's options into another", () => {
+    // 0x1F reads as 0 with new semantics; with old semantics it is an error, remembered or not.
+    expect(valueOfA("[ a = 0x1F; ]")).toEqual(int(0n));
+    expect(valueOfA("[ a = 0x1F; ]", { oldSemantics: true })).toContain("leading zero");
+    expect(valueOfA("[ a = 7; ]", { oldSemantics: true })).toEqual(int(7n));
+    expect(valueOfA("[ a = 07; ]", { oldSemantics: true })).toContain("leading zero");
+    // An escape reads differently in the old syntax: such strings are never remembered.
+    expect(valueOfA('[ a = "p\\\\q"; ]')).toEqual(str("p\\q"));
+    expect(valueOfA('[ a = "p\\\\q"; ]', { oldSyntax: true })).toEqual(str("p\\\\q"));
+    expect(valueOfA('[ a = "p\\\\q"; ]')).toEqual(str("p\\q"));
+    // Nor is anything from a parse with a lexical problem.
+    expect(valueOfA("[ b = 1.; a = 5; ]")).toContain("malformed real");
+    expect(valueOfA("[ a = 5; ]")).toEqual(int(5n));
+  });
+
+  it("give each parse its own offsets", () => {
+    parseRecord("[ a = 42; ]");
+    const r = parseRecord("[\n a =   42 ]", { offsets: true });
+    expect(r.ok && r.value.attributes[0]?.expr).toEqual({ ...int(42n), offset: 9 });
+  });
+});
+
 describe("plain operands", () => {
   it("are literals and names that no `.`, `[`, `(` or `?:` extends", () => {
     expect(typesOf("a + 1 * x.y - f(2) + l[0] + (z ?: 3) - -4")).toBe(
