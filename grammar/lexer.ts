@@ -98,23 +98,24 @@ const {
 } = SHARED_LITERALS;
 
 /** Token types after which a `-` is subtraction, not the sign of a number (libclassad's list). */
-const valueEnders = new Set<number>(
-  [
-    T.Integer,
-    T.Real,
-    T.True,
-    T.False,
-    T.StringLiteral,
-    T.Undefined,
-    T.ErrorKeyword,
-    T.Identifier,
-    T.QuotedIdentifier,
-    T.Dot,
-    T.RBracket,
-    T.RParen,
-    T.RBrace,
-  ].map((t) => t.tokenTypeIdx as number),
-);
+const valueEnders = new Uint8Array(256);
+for (const type of [
+  T.Integer,
+  T.Real,
+  T.True,
+  T.False,
+  T.StringLiteral,
+  T.Undefined,
+  T.ErrorKeyword,
+  T.Identifier,
+  T.QuotedIdentifier,
+  T.Dot,
+  T.RBracket,
+  T.RParen,
+  T.RBrace,
+]) {
+  valueEnders[type.tokenTypeIdx as number] = 1;
+}
 
 // Character codes.
 const TAB = 9;
@@ -217,7 +218,8 @@ export class Lexer implements Lexing {
 
   private readonly text: string;
 
-  constructor(text: string, options: TokenizeOptions) {
+  /** `attributes`, when given, overrides `options.attributes` (saves the caller a copy). */
+  constructor(text: string, options: TokenizeOptions, attributes = options.attributes ?? false) {
     if (text.length >= FLATTEN_FROM) {
       this.plain = isPlain(text);
       // A line cut from a larger text (a slice) or built by concatenation is read character by
@@ -228,7 +230,7 @@ export class Lexer implements Lexing {
     this.inputIsBytes = options.inputIsBytes ?? false;
     this.oldSyntax = options.oldSyntax ?? false;
     this.oldSemantics = options.oldSemantics ?? false;
-    this.attributes = options.attributes ?? false;
+    this.attributes = attributes;
   }
 
   /** Adds a token spanning `text[start, end)`. */
@@ -244,7 +246,7 @@ export class Lexer implements Lexing {
 
   private previousEndsValue(): boolean {
     const last = this.tokens[this.tokens.length - 1];
-    return last !== undefined && valueEnders.has(last.tokenTypeIdx);
+    return last !== undefined && valueEnders[last.tokenTypeIdx] === 1;
   }
 
   /** With {@link TokenizeOptions.attributes}: the open brackets, innermost last. */
@@ -477,7 +479,8 @@ export class Lexer implements Lexing {
 
   /** Whether the next token starts an attribute of a record: right after its `[` or a `;` in it. */
   private atAttribute(): boolean {
-    if (this.brackets[this.brackets.length - 1] !== RECORD_BRACKET) return false;
+    const depth = this.brackets.length; // (reading past an array's end is slow in V8)
+    if (depth === 0 || this.brackets[depth - 1] !== RECORD_BRACKET) return false;
     const last = this.tokens[this.tokens.length - 1];
     // An Attribute token took its `;` with it (one without is always followed by `]`).
     return (
@@ -875,7 +878,8 @@ function integerLiteral(text: string, start: number, end: number): LiteralExpr {
 /**
  * Tokenizes `text`. Lexical problems (bad escapes, malformed numbers, unterminated strings) are
  * in the result's `problem` (the first one); characters no token starts with are in `errors`.
+ * `attributes`, when given, overrides `options.attributes`.
  */
-export function tokenize(text: string, options: TokenizeOptions = {}): Lexing {
-  return new Lexer(text, options).run();
+export function tokenize(text: string, options: TokenizeOptions = {}, attributes?: boolean): Lexing {
+  return new Lexer(text, options, attributes).run();
 }

@@ -159,13 +159,13 @@ function run<E extends Entry>(text: string, entry: E, options: ParseOptions): Pa
   const settings = { oldSemantics: options.oldSemantics ?? false, offsets: options.offsets ?? false };
   let lexing: Lexing;
   let parse: ParseRun;
-  const lexOptions = { ...options, attributes: options.attributeTokens ?? true };
+  const attributes = options.attributeTokens ?? true;
   if (text.length >= STREAM_FROM) {
-    const lexer = new Lexer(text, lexOptions);
+    const lexer = new Lexer(text, options, attributes);
     parse = grammar.beginStreaming(lexer, settings);
     lexing = lexer;
   } else {
-    lexing = tokenize(text, lexOptions);
+    lexing = tokenize(text, options, attributes);
     markLoneOperands(lexing.tokens);
     parse = grammar.begin(lexing.tokens, settings);
   }
