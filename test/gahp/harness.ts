@@ -87,12 +87,25 @@ export class ServerHarness {
     this.runDeferred();
   }
 
-  /** Every complete line written since the last call (banner included on the first call). */
+  /**
+   * Every complete line written since the last call (banner included on the first call). Lines
+   * end at an unescaped LF, as GAHP frames them: a backslash-LF inside a field (an error message
+   * quoting a value with a newline) is data.
+   */
   take(): string[] {
-    const end = this.output.lastIndexOf("\n");
-    if (end < 0) return [];
-    const lines = this.output.slice(0, end).split("\n");
-    this.output = this.output.slice(end + 1);
+    const lines: string[] = [];
+    const output = this.output;
+    let start = 0;
+    for (let i = 0; i < output.length; i++) {
+      const c = output.charCodeAt(i);
+      if (c === 0x5c)
+        i++; // the next character is literal, LF included
+      else if (c === 0x0a) {
+        lines.push(output.slice(start, i));
+        start = i + 1;
+      }
+    }
+    this.output = output.slice(start);
     return lines;
   }
 

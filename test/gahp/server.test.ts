@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { splitArgs } from "../../src/gahp/framing.js";
 import { STANDARD_COMMAND_NAMES } from "../../src/gahp/standard-commands.js";
 import { GahpStatistics } from "../../src/gahp/statistics.js";
 import type { AsyncCommand, GahpCommand, ResultFields } from "../../src/gahp/types.js";
@@ -175,6 +176,19 @@ describe("asynchronous commands and RESULTS", () => {
     expect(harness.take()).toEqual(["S 1", '5 0 [\\ Name\\ =\\ "a\\ b"\\ ] NULL']);
     harness.request("RESULTS");
     expect(harness.take()).toEqual(["S 0"]);
+  });
+
+  it("keeps a result whose message holds a newline on one line (backslash-LF is data)", async () => {
+    const manual = manualCommand();
+    const harness = started([manual.command]);
+    harness.request("WORK 6 a");
+    expect(harness.take()).toEqual(["S"]);
+    manual.finish(6, ["1", "E_INVALID_REQUEST", 'got "c6i\nrge"']);
+    await harness.settle();
+    harness.request("RESULTS");
+    const lines = harness.take();
+    expect(lines).toEqual(["S 1", '6 1 E_INVALID_REQUEST got\\ "c6i\\\nrge"']);
+    expect(splitArgs(lines[1] ?? "")).toEqual(["6", "1", "E_INVALID_REQUEST", 'got "c6i\nrge"']);
   });
 
   it("returns results in the order they were queued, not the order requested", async () => {
