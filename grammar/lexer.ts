@@ -16,6 +16,7 @@
  * name, so the parser never re-reads text. All state lives in the {@link Lexing} of one run.
  */
 import type { IToken, TokenType } from "chevrotain";
+import type { Attribute, Expr } from "../src/classad/ast.js";
 import { type LiteralExpr, SHARED_LITERALS } from "../src/classad/ast.js";
 import { attributeKey } from "../src/classad/classad.js";
 import { type InternedName, internName, newName, nextHash } from "./names.js";
@@ -35,6 +36,14 @@ export interface TokenizeOptions {
    * (see {@link Lexer.attribute}). For the parser; off by default, so tokenize() lists every token.
    */
   attributes?: boolean;
+  /** With `attributes`: the attributes record where their names and values start (`Located`). */
+  offsets?: boolean;
+}
+
+/** The attributes an Attributes token holds, in order: their names (for keys) and AST nodes. */
+export interface AttributeRun {
+  readonly names: InternedName[];
+  readonly attributes: Attribute[];
 }
 
 /**
@@ -48,16 +57,14 @@ export class Token implements IToken {
     public tokenType: TokenType,
     private readonly source: string,
     readonly startOffset: number,
-    /** Offset of the token's last character (chevrotain's convention). */
-    readonly endOffset: number,
+    /** Offset of the token's last character (chevrotain's convention; an Attributes token grows). */
+    public endOffset: number,
     /** Name tokens: the (interned) name; null otherwise. */
     readonly name: InternedName | null,
     /** Literal tokens: the AST node of the value; null otherwise. */
     readonly literal: LiteralExpr | null,
-    /** Attribute tokens whose value is a name: that name; null otherwise. */
-    readonly valueName: InternedName | null = null,
-    /** Attribute tokens: where the value starts; -1 otherwise. */
-    readonly valueOffset = -1,
+    /** Attributes tokens: the attributes; null otherwise. */
+    readonly run: AttributeRun | null = null,
   ) {
     this.tokenTypeIdx = tokenType.tokenTypeIdx as number;
   }
@@ -176,6 +183,14 @@ function lower(c: number): number {
   return c | 0x20;
 }
 
+/**
+ * An attribute with offsets: its name's at `nameOffset`, its value's at `valueOffset` (a copy:
+ * the given one, without offsets, may be shared between parses).
+ */
+function located(attribute: Attribute, nameOffset: number, valueOffset: number): Attribute {
+  return { name: attribute.name, expr: { ...attribute.expr, offset: valueOffset } as Expr, nameOffset };
+}
+
 /** What an open bracket is (see Lexer.track). */
 const RECORD_BRACKET = 0;
 const OTHER_BRACKET = 1;
@@ -231,6 +246,7 @@ export class Lexer implements Lexing {
     this.oldSyntax = options.oldSyntax ?? false;
     this.oldSemantics = options.oldSemantics ?? false;
     this.attributes = attributes;
+    this.offsets = options.offsets ?? false;
   }
 
   /** Adds a token spanning `text[start, end)`. */
@@ -252,6 +268,7 @@ export class Lexer implements Lexing {
   /** With {@link TokenizeOptions.attributes}: the open brackets, innermost last. */
   private readonly brackets: number[] = [];
   private readonly attributes: boolean;
+  private readonly offsets: boolean;
 
   /** Start of the current run of characters no token starts with (-1: none). */
   private unlexable = -1;
@@ -482,10 +499,10 @@ export class Lexer implements Lexing {
     const depth = this.brackets.length; // (reading past an array's end is slow in V8)
     if (depth === 0 || this.brackets[depth - 1] !== RECORD_BRACKET) return false;
     const last = this.tokens[this.tokens.length - 1];
-    // An Attribute token took its `;` with it (one without is always followed by `]`).
+    // An Attributes token took its last `;` with it (one without is always followed by `]`).
     return (
       last !== undefined &&
-      (last.tokenType === T.LBracket || last.tokenType === T.Semicolon || last.tokenType === T.Attribute)
+      (last.tokenType === T.LBracket || last.tokenType === T.Semicolon || last.tokenType === T.Attributes)
     );
   }
 
@@ -537,9 +554,14 @@ export class Lexer implements Lexing {
     if ((after === SEMI || after === RBRACKET) && (literal !== null || type === T.Identifier)) {
       const end = after === SEMI ? k + 1 : valueEnd;
       const operandName = literal === null ? valueName : null;
-      this.tokens.push(new Token(T.Attribute, text, start, end - 1, name, literal, operandName, j));
+      const expr: Expr =
+        literal !== null
+          ? literal
+          : { kind: "attr", name: (operandName as InternedName).name, absolute: false };
+      const plain: Attribute = { name: name.name, expr };
+      this.addAttribute(start, end, name, this.offsets ? located(plain, start, j) : plain);
       this.pos = end;
-      this.rememberValue(name, j, valueEnd, literal, operandName);
+      this.rememberValue(name, j, valueEnd, plain, operandName);
       return true;
     }
     // Not a whole attribute: the name, the `=` and the operand as ordinary tokens.
@@ -566,12 +588,28 @@ export class Lexer implements Lexing {
     // Anything else may continue the token (`12` of `123`, `"a"` of `"a" "b"`): scan it.
     if (after !== SEMI && after !== RBRACKET) return false;
     const end = after === SEMI ? k + 1 : valueEnd;
-    this.tokens.push(
-      new Token(T.Attribute, text, start, end - 1, name, name.valueLiteral, name.valueName, j),
-    );
+    const attribute = name.valueAttribute as Attribute;
+    this.addAttribute(start, end, name, this.offsets ? located(attribute, start, j) : attribute);
     if (name.valueName !== null) this.lastName = name.valueName;
     this.pos = end;
     return true;
+  }
+
+  /**
+   * Adds an attribute `text[start, end)` to the Attributes token the last token is (it ended
+   * with a `;`: atAttribute), or starts one.
+   */
+  private addAttribute(start: number, end: number, name: InternedName, attribute: Attribute): void {
+    const last = this.tokens[this.tokens.length - 1] as Token;
+    const run = last.run;
+    if (run !== null) {
+      run.names.push(name);
+      run.attributes.push(attribute);
+      last.endOffset = end - 1;
+    } else {
+      const attributes: AttributeRun = { names: [name], attributes: [attribute] };
+      this.tokens.push(new Token(T.Attributes, this.text, start, end - 1, null, null, attributes));
+    }
   }
 
   /**
@@ -584,13 +622,13 @@ export class Lexer implements Lexing {
     name: InternedName,
     j: number,
     end: number,
-    literal: LiteralExpr | null,
+    attribute: Attribute,
     valueName: InternedName | null,
   ): void {
     const text = this.text;
     let same = end - j < 13 && this.problem === null;
-    if (same && literal !== null) {
-      const value = literal.value;
+    if (same && attribute.expr.kind === "literal") {
+      const value = attribute.expr.value;
       if (value.type === "string") same = this.plain === true && end - j === value.value.length + 2;
       else if (value.type === "integer" || value.type === "real") {
         const first = text.charCodeAt(j) === MINUS ? j + 1 : j;
@@ -600,11 +638,11 @@ export class Lexer implements Lexing {
     }
     if (same) {
       name.valueText = text.slice(j, end);
-      name.valueLiteral = literal;
+      name.valueAttribute = attribute;
       name.valueName = valueName;
     } else if (name.valueText !== null) {
       name.valueText = null;
-      name.valueLiteral = null;
+      name.valueAttribute = null;
       name.valueName = null;
     }
   }

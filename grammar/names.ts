@@ -10,7 +10,7 @@
  * emptied when it fills.
  */
 import type { TokenType } from "chevrotain";
-import type { LiteralExpr } from "../src/classad/ast.js";
+import type { Attribute } from "../src/classad/ast.js";
 import { attributeKey } from "../src/classad/classad.js";
 import * as T from "./tokens.js";
 
@@ -34,15 +34,15 @@ export interface InternedName {
    * (`JobUniverse = 5`, `Owner = "erin"`): the lexer compares the text with it before scanning.
    */
   valueText: string | null;
-  /** The node of that value (a literal), or null when it is a name ({@link valueName}). */
-  valueLiteral: LiteralExpr | null;
+  /** The attribute with that value (no offsets; shared by the ads that repeat it), or null. */
+  valueAttribute: Attribute | null;
   /** That value when it is a name. */
   valueName: InternedName | null;
 }
 
 /** A spelling with no guesses or remembered values yet. */
 export function newName(name: string, key: string, type: TokenType): InternedName {
-  return { name, key, type, next: null, valueText: null, valueLiteral: null, valueName: null };
+  return { name, key, type, next: null, valueText: null, valueAttribute: null, valueName: null };
 }
 
 const SIZE = 8192; // power of two
@@ -99,7 +99,7 @@ export function internName(text: string, start: number, end: number, hash: numbe
       if (old !== undefined) {
         old.next = null;
         old.valueText = null;
-        old.valueLiteral = null;
+        old.valueAttribute = null;
         old.valueName = null;
       }
     }

@@ -30,7 +30,7 @@ import {
 } from "chevrotain";
 import type { Attribute, BinaryOp, Expr, LiteralExpr, RecordExpr, UnaryOp } from "../src/classad/ast.js";
 import { parseAbsTimeText, parseRelTimeText } from "../src/classad/time-literal.js";
-import { type Lexer, Token } from "./lexer.js";
+import { type AttributeRun, type Lexer, Token } from "./lexer.js";
 import { type InternedName, newName } from "./names.js";
 import * as T from "./tokens.js";
 
@@ -126,7 +126,6 @@ for (const type of [T.LoneLiteral, T.LoneName]) loneOperandTypes[type.tokenTypeI
 for (const type of [T.LoneLiteral, T.LoneName, T.PlainLiteral, T.PlainName]) {
   plainOperandTypes[type.tokenTypeIdx as number] = 1;
 }
-const ATTRIBUTE = T.Attribute.tokenTypeIdx as number;
 
 /** What a rule returns while chevrotain records the grammar (never seen by callers). */
 const RECORDING: Expr = Object.freeze({ kind: "literal", value: Object.freeze({ type: "undefined" }) });
@@ -233,7 +232,9 @@ export class ClassAdParser extends EmbeddedActionsParser {
     const upTo = stream.more ? tokens.length - 1 : tokens.length;
     markLoneOperands(stream.lexer.tokens, stream.marked, upTo);
     stream.marked = upTo;
-    vector.tokVectorLength = tokens.length;
+    // While text remains, the last token may still grow (an Attributes token takes the next
+    // attribute too): the parser gets it once the lexer has moved past it.
+    vector.tokVectorLength = stream.more ? tokens.length - 1 : tokens.length;
   }
 
   /** The token at `index` when it is past the vector: lexed on demand, else the end. */
@@ -556,23 +557,16 @@ export class ClassAdParser extends EmbeddedActionsParser {
           },
         },
         {
-          // `name = operand ;` read as one token (lexer.ts, Lexer.attribute): always after a `;`
-          // or the `[`, and followed by `]` when it did not take a `;`.
+          // Attributes `name = operand ;` read by the lexer as one token (lexer.ts,
+          // Lexer.attribute): always after a `;` or the `[`; the last is followed by `]` when it
+          // did not take a `;`.
           ALT: () => {
-            const token = this.CONSUME(T.Attribute) as Token;
+            const token = this.CONSUME(T.Attributes) as Token;
             if (this.RECORDING_PHASE) return;
             separated = true;
-            this.define(byKey, token, this.attributeValue(token));
-            // Attribute tokens come in runs (most of an ad): take the rest of the run here, as
-            // the MANY would one iteration at a time (no recovery is on, so nothing is skipped).
-            const vector = this.vector;
-            for (
-              let next = this.LA_FAST(1) as Token;
-              next.tokenTypeIdx === ATTRIBUTE;
-              next = this.LA_FAST(1) as Token
-            ) {
-              vector.currIdx++;
-              this.define(byKey, next, this.attributeValue(next));
+            const { names, attributes } = token.run as AttributeRun;
+            for (let i = 0; i < names.length; i++) {
+              insert(byKey, names[i] as InternedName, attributes[i] as Attribute);
             }
           },
         },
@@ -582,10 +576,7 @@ export class ClassAdParser extends EmbeddedActionsParser {
     return { byKey, offset: open.startOffset };
   });
 
-  /**
-   * Adds an attribute to a record. A name defined twice (case-insensitively) keeps its first
-   * spelling and takes the last value, as libclassad's ClassAd::Insert does.
-   */
+  /** Adds the attribute `token` names, with value `expr`, to a record (see {@link insert}). */
   private define(byKey: Map<string, Attribute>, token: Token, expr: Expr): void {
     const name = nameOf(token);
     if (name.name === "") {
@@ -595,16 +586,7 @@ export class ClassAdParser extends EmbeddedActionsParser {
     const attribute: Attribute = this.run.offsets
       ? { name: name.name, expr, nameOffset: token.startOffset }
       : { name: name.name, expr };
-    const first = byKey.get(name.key);
-    byKey.set(name.key, first === undefined ? attribute : { ...attribute, name: first.name });
-  }
-
-  /** The value of an Attribute token: its operand's literal, or a reference to its name. */
-  private attributeValue(token: Token): Expr {
-    const literal = token.literal;
-    if (literal !== null) return this.run.offsets ? { ...literal, offset: token.valueOffset } : literal;
-    const name = token.valueName ?? NO_NAME;
-    return this.at({ kind: "attr", name: name.name, absolute: false }, token.valueOffset);
+    insert(byKey, name, attribute);
   }
 
   /** Records the first error an action finds (the parse then fails with it, if it is leftmost). */
@@ -622,6 +604,15 @@ const NO_NAME: InternedName = newName("", "", T.Identifier);
 /** The name a name token carries (our lexer's name tokens always carry one). */
 function nameOf(token: Token): InternedName {
   return token.name ?? NO_NAME;
+}
+
+/**
+ * Puts an attribute in a record's map. A name defined twice (case-insensitively) keeps its first
+ * spelling and takes the last value, as libclassad's ClassAd::Insert does.
+ */
+function insert(byKey: Map<string, Attribute>, name: InternedName, attribute: Attribute): void {
+  const first = byKey.get(name.key);
+  byKey.set(name.key, first === undefined ? attribute : { ...attribute, name: first.name });
 }
 
 /** Pops two operands and an operator and pushes their binary node. */

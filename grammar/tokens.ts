@@ -88,10 +88,10 @@ export const Bang = token("Bang", "'!'", [UnaryOperator]);
 export const Tilde = token("Tilde", "'~'", [UnaryOperator]);
 
 /**
- * A whole record attribute `name = operand ;` (or before `]`), read as one token by the lexer
- * when asked (lexer.ts, `attributes`): its name, and its operand's literal node or name.
+ * A run of whole record attributes `name = operand ;` (the last may end before `]`), read as one
+ * token by the lexer when asked (lexer.ts, `attributes`), with their AST nodes.
  */
-export const Attribute = token("Attribute", "attribute");
+export const Attributes = token("Attributes", "attributes");
 
 export const Elvis = token("Elvis", "'?:'");
 export const Question = token("Question", "'?'");
@@ -153,7 +153,7 @@ export const allTokens: TokenType[] = [
   Percent,
   Bang,
   Tilde,
-  Attribute,
+  Attributes,
   Elvis,
   Question,
   Colon,

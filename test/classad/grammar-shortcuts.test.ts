@@ -52,7 +52,9 @@ function sameWithAndWithoutAttributeTokens(text: string): void {
 function typesOf(text: string, oldSemantics = false): string {
   const { tokens } = tokenize(text, { attributes: true, oldSemantics });
   markLoneOperands(tokens);
-  return tokens.map((t) => t.tokenType.name).join(" ");
+  return tokens
+    .map((t) => (t.run === null ? t.tokenType.name : `Attributes(${t.run.names.length})`))
+    .join(" ");
 }
 
 /** Pieces of records, so random sequences land in and around attribute positions. */
@@ -110,16 +112,20 @@ const FRAGMENTS = [
 
 const soup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 30 }).map((xs) => xs.join(""));
 
-describe("attribute tokens (name = operand ;)", () => {
+describe("attribute tokens (runs of name = operand ;)", () => {
   it.each([
     // Taken as one token after `[` and `;` of a record, with the `;` (not the `]`).
-    ['[ a = 1; b = "x"; c = d; e = true ]', "LBracket Attribute Attribute Attribute Attribute RBracket"],
-    ["[a=-2;b=1.5e3]", "LBracket Attribute Attribute RBracket"],
-    ['[ s = "x" "y"; ]', "LBracket Attribute RBracket"],
+    ['[ a = 1; b = "x"; c = d; e = true ]', "LBracket Attributes(4) RBracket"],
+    ["[a=-2;b=1.5e3]", "LBracket Attributes(2) RBracket"],
+    ['[ s = "x" "y"; ]', "LBracket Attributes(1) RBracket"],
+    [
+      "[ a = 1; b = x + 1; c = 2; d = 3 ]",
+      "LBracket Attributes(1) PlainName Assign PlainName Plus LoneLiteral Semicolon Attributes(2) RBracket",
+    ],
     // Not when the value goes on, or is not an operand, or is not alone.
     [
       "[ a = b + 1; c = 2 ]",
-      "LBracket PlainName Assign PlainName Plus LoneLiteral Semicolon Attribute RBracket",
+      "LBracket PlainName Assign PlainName Plus LoneLiteral Semicolon Attributes(1) RBracket",
     ],
     ["[ a = f(x) ]", "LBracket PlainName Assign Identifier LParen LoneName RParen RBracket"],
     ["[ a = 1 b = 2 ]", "LBracket PlainName Assign PlainLiteral PlainName Assign LoneLiteral RBracket"],
@@ -137,7 +143,7 @@ describe("attribute tokens (name = operand ;)", () => {
     // Nested records have them too.
     [
       "[ r = [ n = 1 ]; s = { [ m = 2 ] } ]",
-      "LBracket PlainName Assign LBracket Attribute RBracket Semicolon PlainName Assign LBrace LBracket Attribute RBracket RBrace RBracket",
+      "LBracket PlainName Assign LBracket Attributes(1) RBracket Semicolon PlainName Assign LBrace LBracket Attributes(1) RBracket RBrace RBracket",
     ],
   ])("%s", (text, types) => {
     expect(typesOf(text, true)).toBe(types);
@@ -160,6 +166,19 @@ describe("attribute tokens (name = operand ;)", () => {
       fc.property(soup, (text) => sameWithAndWithoutAttributeTokens(text)),
       { numRuns: runs * 4 },
     );
+  });
+
+  it("parse a long, streamed text (runs across the lexer's batches) as token by token does", () => {
+    const job = (i: number) =>
+      `[ ${Array.from({ length: 40 }, (_, k) => `A${k} = ${k % 3 === 0 ? `"v${i % 5}"` : k % 3 === 1 ? i * k : `B${k}`}`).join("; ")}${i % 4 === 0 ? "; X = a + 1" : ""} ]`;
+    const text = `[ Jobs = { ${Array.from({ length: 1500 }, (_, i) => job(i)).join(",\n")} }; N = 1 ]`;
+    expect(text.length).toBeGreaterThan(256 * 1024);
+    for (const offsets of [false, true]) {
+      const on = parseRecord(text, { offsets });
+      const off = parseRecord(text, { offsets, attributeTokens: false });
+      expect(on.ok).toBe(true);
+      expect(on).toEqual(off);
+    }
   });
 
   it("keep a redefined name's first spelling and its last value", () => {
