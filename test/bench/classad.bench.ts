@@ -15,6 +15,9 @@
  *                codec, validation and the demand computation — all but the AWS calls; measured
  *                in a process of its own, as the helper is one
  *
+ * Each of our paths (and JSON.parse) is measured in a process of its own, as the product runs
+ * them: the helper parses new-syntax requests, the watch reads `condor_q -long`; one process
+ * running every path would tune V8's compiled code and heap to a mix no product process sees.
  * Each figure is the best of several runs (the machine may be shared; the best run is the least
  * disturbed one); the anchor runs before and after ours and keeps its best too. Prints MB/s,
  * units/s and the ratios the ClassAd issue sets as targets. Run: npm run bench:classad
@@ -130,7 +133,32 @@ if (process.argv.includes("--annex-jobs-only")) {
   process.exit(0);
 }
 
+/** Runs this script with `args` (and the same --ads/--runs) and returns its last line, parsed. */
+function childFigures(args: readonly string[]): unknown {
+  const child = spawnSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      process.argv[1] as string,
+      ...args,
+      "--ads",
+      String(adCount),
+      "--runs",
+      String(runs),
+    ],
+    { encoding: "utf8", maxBuffer: 1 << 20 },
+  );
+  if (child.status !== 0) throw new Error(`${args.join(" ")} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "null");
+}
+
 // ---- the corpus --------------------------------------------------------------------------------
+
+/** In a child measuring one path, only that path's corpus is built (nothing else in its heap). */
+const pathArgument = process.argv.includes("--path")
+  ? process.argv[process.argv.indexOf("--path") + 1]
+  : undefined;
+const wants = (path: string): boolean => pathArgument === undefined || pathArgument === path;
 
 console.log(`generating ${adCount} job ads...`);
 const newLines: string[] = [];
@@ -140,10 +168,10 @@ const jsonLines: string[] = [];
 let attributes = 0;
 for (const ad of generateJobAds(adCount, 1)) {
   attributes += ad.size;
-  newLines.push(unparse(ad.toRecord()));
-  oldAds.push(formatOldAd(ad));
-  jsonLines.push(formatJsonAd(ad, { oneLine: true }));
-  for (const attribute of ad.attributes()) exprLines.push(unparse(attribute.expr));
+  if (wants("new")) newLines.push(unparse(ad.toRecord()));
+  if (wants("old")) oldAds.push(formatOldAd(ad));
+  if (wants("json")) jsonLines.push(formatJsonAd(ad, { oneLine: true }));
+  if (wants("expr")) for (const attribute of ad.attributes()) exprLines.push(unparse(attribute.expr));
 }
 const newText = `${newLines.join("\n")}\n`;
 const oldText = `${oldAds.join("\n")}\n`;
@@ -157,6 +185,15 @@ console.log(
   `${adCount} ads, ${(attributes / adCount).toFixed(1)} attributes/ad: new syntax ${mb(newText.length)}, ` +
     `old syntax ${mb(oldBytes.length)}, ${exprLines.length} expressions ${mb(exprText.length)}, JSON ${mb(jsonBytes)}`,
 );
+
+// A child measuring one path of ours: nothing else (see measureOwnPath).
+if (pathArgument !== undefined) {
+  const path = pathArgument;
+  if (path !== "new" && path !== "old" && path !== "expr" && path !== "json")
+    throw new Error(`no path ${path}`);
+  await measureOwnPath(path);
+  process.exit(0);
+}
 
 // ---- the anchor (first half) ---------------------------------------------------------------------
 
@@ -212,19 +249,51 @@ function parseJson(lines: readonly string[]): number {
   return ads;
 }
 
-// Warm-up: the JIT compiles each path before it is timed.
-parseNew(newLines.slice(0, 2000));
-await parseOld([Buffer.from(`${oldAds.slice(0, 2000).join("\n")}\n`, "latin1")]);
-parseExpressions(exprLines.slice(0, 200_000));
-parseJson(jsonLines.slice(0, 2000));
+/** The paths measured in processes of their own. */
+type OwnPath = AnchorMode | "json";
 
-console.log(`ours: best of ${runs} runs each...`);
+/** Measures one path (its corpus rebuilt from the same seed) and prints its Figure as JSON. */
+async function measureOwnPath(path: OwnPath): Promise<void> {
+  // Warm-up: the JIT compiles the path before it is timed.
+  let figure: Figure;
+  switch (path) {
+    case "new":
+      parseNew(newLines.slice(0, 2000));
+      figure = await best(newText.length, () => parseNew(newLines));
+      break;
+    case "old":
+      await parseOld([Buffer.from(`${oldAds.slice(0, 2000).join("\n")}\n`, "latin1")]);
+      figure = await best(oldBytes.length, () => parseOld(oldChunks));
+      break;
+    case "expr":
+      parseExpressions(exprLines.slice(0, 200_000));
+      figure = await best(exprText.length, () => parseExpressions(exprLines));
+      break;
+    case "json":
+      parseJson(jsonLines.slice(0, 2000));
+      figure = await best(jsonBytes, () => parseJson(jsonLines));
+      break;
+  }
+  console.log(JSON.stringify(figure));
+}
+
+/** Runs this script again to measure `path` alone (see measureOwnPath). */
+function measureInOwnProcess(path: OwnPath): Figure {
+  const answer = childFigures(["--path", path]);
+  const figure = answer as Partial<Figure>;
+  if (typeof figure.units !== "number" || typeof figure.bytes !== "number" || typeof figure.ms !== "number") {
+    throw new Error(`the ${path} measurement answered ${JSON.stringify(answer)}`);
+  }
+  return { units: figure.units, bytes: figure.bytes, ms: figure.ms };
+}
+
+console.log(`ours: best of ${runs} runs each, each path in a process of its own...`);
 const ours = {
-  new: await best(newText.length, () => parseNew(newLines)),
-  old: await best(oldBytes.length, () => parseOld(oldChunks)),
-  expr: await best(exprText.length, () => parseExpressions(exprLines)),
+  new: measureInOwnProcess("new"),
+  old: measureInOwnProcess("old"),
+  expr: measureInOwnProcess("expr"),
 };
-const json = await best(jsonBytes, () => parseJson(jsonLines));
+const json = measureInOwnProcess("json");
 
 if (anchor !== undefined) console.log("libclassad anchor: measuring (second pass)...");
 await measureAnchor();
@@ -233,25 +302,9 @@ await anchor?.close();
 // ---- ANNEX_JOBS (the child process) -------------------------------------------------------------
 
 console.log("ANNEX_JOBS: measuring in a separate process...");
-const child = spawnSync(
-  process.execPath,
-  [
-    ...process.execArgv,
-    process.argv[1] as string,
-    "--annex-jobs-only",
-    "--ads",
-    String(adCount),
-    "--runs",
-    String(runs),
-  ],
-  {
-    encoding: "utf8",
-    maxBuffer: 1 << 20,
-  },
-);
-const jobsAnswer: unknown = JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "null");
-if (child.status !== 0 || typeof jobsAnswer !== "object" || jobsAnswer === null) {
-  throw new Error(`the ANNEX_JOBS measurement failed: ${child.stderr}`);
+const jobsAnswer = childFigures(["--annex-jobs-only"]);
+if (typeof jobsAnswer !== "object" || jobsAnswer === null) {
+  throw new Error(`the ANNEX_JOBS measurement answered ${JSON.stringify(jobsAnswer)}`);
 }
 const jobsFigures = jobsAnswer as { jobs: number; bytes: number; ms: number };
 
