@@ -16,8 +16,7 @@
  * name, so the parser never re-reads text. All state lives in the {@link Lexing} of one run.
  */
 import type { IToken, TokenType } from "chevrotain";
-import type { Attribute, Expr } from "../src/classad/ast.js";
-import { type LiteralExpr, SHARED_LITERALS } from "../src/classad/ast.js";
+import { type Attribute, type Expr, type LiteralExpr, SHARED_LITERALS } from "../src/classad/ast.js";
 import { attributeKey } from "../src/classad/classad.js";
 import { type InternedName, internName, newName, nextHash } from "./names.js";
 import { decodeEscapes, type LexProblem, type LexRun, reportProblem, scanStringOld } from "./scan.js";
@@ -32,8 +31,8 @@ export interface TokenizeOptions {
   /** The text is already a byte string (char codes are bytes): string contents are not re-encoded. */
   inputIsBytes?: boolean;
   /**
-   * Produce one {@link T.Attribute} token for each record attribute of the form `name = operand ;`
-   * (see {@link Lexer.attribute}). For the parser; off by default, so tokenize() lists every token.
+   * Read record attributes of the form `name = operand ;` into Attributes tokens, one per run of
+   * them (see Lexer.attribute). For the parser; off by default, so tokenize() lists every token.
    */
   attributes?: boolean;
   /** With `attributes`: the attributes record where their names and values start (`Located`). */
@@ -508,9 +507,10 @@ export class Lexer implements Lexing {
 
   /**
    * Most attributes of an ad are `name = operand ;` (`Owner = "erin";`, `RequestDisk = DiskUsage;`):
-   * given the name at `start` (already scanned, not yet a token), reads such an attribute as one
-   * Attribute token — the name, the operand's literal or name, and the `;` (not a closing `]`).
-   * The grammar then takes the attribute in one step instead of four tokens and three rules. It
+   * given the name at `start` (already scanned, not yet a token), reads such an attribute — the
+   * name, the operand, and the `;` (not a closing `]`) — into an Attributes token as its AST node.
+   * The grammar then takes a run of attributes in one step instead of four tokens and three rules
+   * each. It
    * is the same parse: only where the grammar is at a record attribute (atAttribute), and only
    * when the operand is a whole expression (a `;` or `]` follows). Anything else — an operator,
    * a comment, `==` — leaves the name, the `=` and what follows as ordinary tokens. Returns false
@@ -575,7 +575,7 @@ export class Lexer implements Lexing {
 
   /**
    * When the text at `j` is the value `name` had last time ({@link InternedName.valueText}) and
-   * a `;` or `]` follows, adds the Attribute token with that value's node and returns true.
+   * a `;` or `]` follows, adds the attribute with that value's node and returns true.
    */
   private rememberedValue(start: number, name: InternedName, j: number): boolean {
     const text = this.text;

@@ -318,8 +318,8 @@ export class ClassAdParser extends EmbeddedActionsParser {
    * Takes the next token when its type is one of `types` (lone or plain operands, retyped by
    * markLoneOperands) and returns its node; null (nothing taken) otherwise. The rule that would
    * take it (unary, through postfix and primary) accepts the same token and builds the same node,
-   * so this is that rule's choice made without its calls; it is what chevrotain records, never a
-   * shortcut, while it records the grammar.
+   * so this is that rule's choice made without its calls. While chevrotain records the grammar it
+   * takes nothing, so the recorded rules are the full ones.
    */
   private takeOperand(types: Uint8Array): Expr | null {
     if (this.RECORDING_PHASE) return null;

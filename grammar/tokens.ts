@@ -19,21 +19,6 @@ function category(name: string, label: string): TokenType {
 export const LiteralToken = category("LiteralToken", "literal");
 /** An attribute name: identifier or quoted name. */
 export const NameToken = category("NameToken", "name");
-/**
- * A literal or name that is a whole expression by itself: the next token cannot continue an
- * expression (`;`, `,`, a closing bracket, `:`, end of input). markLoneOperands (parser.ts)
- * retypes such tokens before parsing, so the grammar takes most values of an ad (`12`, `"x"`,
- * `Owner`) in one step. The two types keep the literal / name categories, so every rule that
- * accepts a literal or a name accepts them too.
- */
-export const LoneOperand = category("LoneOperand", "operand");
-/**
- * A literal or name that is a whole operand: the next token cannot extend it into a postfix
- * expression (no `.`, `[`, `(` or `?:` follows). Retyped like {@link LoneOperand}, so the unary
- * rule takes an operand of an operator chain (`RequestMemory`, `1024` in `RequestMemory > 1024`)
- * in one step instead of through the postfix and primary rules. Lone operands are plain too.
- */
-export const PlainOperand = category("PlainOperand", "operand");
 /** Any binary operator from `||` to `%` (precedence is the parser's business). */
 export const BinaryOperator = category("BinaryOperator", "operator");
 /** `-`, `+`, `!`, `~` in prefix position. */
@@ -52,14 +37,23 @@ export const ErrorKeyword = token("ErrorKeyword", "'error'", [LiteralToken]);
 export const StringLiteral = token("StringLiteral", "string", [LiteralToken]);
 export const Integer = token("Integer", "integer", [LiteralToken]);
 export const Real = token("Real", "real", [LiteralToken]);
-/** A literal that is a whole expression (see {@link LoneOperand}). */
-export const LoneLiteral = token("LoneLiteral", "literal", [LiteralToken, LoneOperand, PlainOperand]);
-/** A name that is a whole expression (see {@link LoneOperand}). */
-export const LoneName = token("LoneName", "name", [NameToken, LoneOperand, PlainOperand]);
-/** A literal that is a whole operand (see {@link PlainOperand}). */
-export const PlainLiteral = token("PlainLiteral", "literal", [LiteralToken, PlainOperand]);
-/** A name that is a whole operand (see {@link PlainOperand}). */
-export const PlainName = token("PlainName", "name", [NameToken, PlainOperand]);
+/*
+ * Operands that nothing extends, retyped by markLoneOperands (parser.ts) before parsing: a Lone
+ * literal or name is a whole expression (the next token cannot continue one: `;`, `,`, a closing
+ * bracket, `:`, the end); a Plain one is a whole operand (no `.`, `[`, `(` or `?:` follows). The
+ * expression, binary and unary rules take such a token in one step instead of descending through
+ * unary, postfix and primary (most values of an ad: `12`, `"x"`, `Owner`; `RequestMemory` and
+ * `1024` in `RequestMemory > 1024`). They keep the literal / name categories, so every rule that
+ * accepts a literal or a name accepts them too.
+ */
+/** A literal that is a whole expression. */
+export const LoneLiteral = token("LoneLiteral", "literal", [LiteralToken]);
+/** A name that is a whole expression. */
+export const LoneName = token("LoneName", "name", [NameToken]);
+/** A literal that is a whole operand. */
+export const PlainLiteral = token("PlainLiteral", "literal", [LiteralToken]);
+/** A name that is a whole operand. */
+export const PlainName = token("PlainName", "name", [NameToken]);
 
 export const OrOr = token("OrOr", "'||'", [BinaryOperator]);
 export const AndAnd = token("AndAnd", "'&&'", [BinaryOperator]);
@@ -111,8 +105,6 @@ export const RBrace = token("RBrace", "'}'");
 export const allTokens: TokenType[] = [
   LiteralToken,
   NameToken,
-  LoneOperand,
-  PlainOperand,
   BinaryOperator,
   UnaryOperator,
   Identifier,
