@@ -6,8 +6,12 @@
  * string, testing it for keywords and lower-casing it for every occurrence. The shared strings
  * also keep V8's hash, so the maps they are later looked up in do not hash them again.
  *
- * This is a bounded cache, not parse state: entries never change meaning, and the table is
- * emptied when it fills.
+ * Each entry also carries two guesses for the next ad — the name that followed it, and its last
+ * short attribute value (see InternedName) — which the lexer checks against the text before
+ * using, so a wrong guess costs one comparison and never a wrong token.
+ *
+ * This is a bounded cache, not parse state: an entry's spelling, key and type never change, the
+ * guesses are only hints, and the table (guesses included) is emptied when it fills.
  */
 import type { TokenType } from "chevrotain";
 import type { Attribute } from "../src/classad/ast.js";

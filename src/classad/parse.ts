@@ -39,9 +39,9 @@ export interface ParseOptions {
    */
   offsets?: boolean;
   /**
-   * Read each record attribute `name = operand;` as one token (grammar/lexer.ts, `attributes`),
-   * as every parse does by default. Off sends every token through the grammar; the results and
-   * errors are the same (test/classad/grammar-shortcuts.test.ts). For tests and benchmarks.
+   * Read runs of record attributes `name = operand;` as one token each (grammar/lexer.ts,
+   * `attributes`), as every parse does by default. Off sends every token through the grammar; the
+   * results and errors are the same (test/classad/grammar-shortcuts.test.ts). For tests.
    */
   attributeTokens?: boolean;
 }
