@@ -1,8 +1,9 @@
 /**
- * The parser's shortcuts must not change a single result: attribute tokens (one token for
- * `name = operand;`), plain operands (markLoneOperands), guessed names (grammar/names.ts) and the
- * lexer's sequential copy of its text. Each parse here is compared with the same parse made
- * token by token (`attributeTokens: false`): the same tree, offsets included, or the same error.
+ * The parser's shortcuts must not change a single result: attribute tokens (a run of
+ * `name = operand;` as one token), remembered values and guessed names (grammar/names.ts), plain
+ * operands (markLoneOperands) and the lexer's sequential copy of its text. Parses with attribute
+ * tokens are compared with the same parses made token by token (`attributeTokens: false`): the
+ * same tree, offsets included, or the same error.
  */
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
@@ -275,7 +276,7 @@ describe("guessed names (the name that followed this one last time)", () => {
   });
 
   it("give the keyword token when the guess is a keyword", () => {
-    typesOf("x + true");
+    typesOf("x + true"); // teaches x → true
     expect(typesOf("x + true")).toBe("PlainName Plus LoneLiteral");
     expect(typesOf("x + True1")).toBe("PlainName Plus LoneName");
   });
