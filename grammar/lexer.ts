@@ -548,11 +548,8 @@ export class Lexer implements Lexing {
       return true;
     }
     const valueEnd = this.pos;
-    let k = valueEnd;
-    while (isSpace(text.charCodeAt(k))) k++;
-    const after = text.charCodeAt(k);
-    if ((after === SEMI || after === RBRACKET) && (literal !== null || type === T.Identifier)) {
-      const end = after === SEMI ? k + 1 : valueEnd;
+    const end = literal !== null || type === T.Identifier ? this.attributeEnd(valueEnd) : -1;
+    if (end >= 0) {
       const operandName = literal === null ? valueName : null;
       const expr: Expr =
         literal !== null
@@ -581,18 +578,26 @@ export class Lexer implements Lexing {
     const text = this.text;
     const remembered = name.valueText as string;
     if (!text.startsWith(remembered, j)) return false;
-    const valueEnd = j + remembered.length;
-    let k = valueEnd;
-    while (isSpace(text.charCodeAt(k))) k++;
-    const after = text.charCodeAt(k);
-    // Anything else may continue the token (`12` of `123`, `"a"` of `"a" "b"`): scan it.
-    if (after !== SEMI && after !== RBRACKET) return false;
-    const end = after === SEMI ? k + 1 : valueEnd;
+    // Unless a `;` or `]` follows, the text may go on (`12` of `123`, `"a"` of `"a" "b"`): scan it.
+    const end = this.attributeEnd(j + remembered.length);
+    if (end < 0) return false;
     const attribute = name.valueAttribute as Attribute;
     this.addAttribute(start, end, name, this.offsets ? located(attribute, start, j) : attribute);
     if (name.valueName !== null) this.lastName = name.valueName;
     this.pos = end;
     return true;
+  }
+
+  /**
+   * Where an attribute whose value ends at `valueEnd` ends: after the `;` that follows it, or at
+   * the value's end when a `]` follows; -1 when anything else follows (it is not a whole value).
+   */
+  private attributeEnd(valueEnd: number): number {
+    const text = this.text;
+    let k = valueEnd;
+    while (isSpace(text.charCodeAt(k))) k++;
+    const after = text.charCodeAt(k);
+    return after === SEMI ? k + 1 : after === RBRACKET ? valueEnd : -1;
   }
 
   /**
