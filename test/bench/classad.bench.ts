@@ -154,11 +154,15 @@ function childFigures(args: readonly string[]): unknown {
 
 // ---- the corpus --------------------------------------------------------------------------------
 
-/** In a child measuring one path, only that path's corpus is built (nothing else in its heap). */
+/**
+ * In a child measuring one path, only that path's corpus is built (nothing else in its heap); the
+ * parent builds the three the libclassad anchor reads (JSON lines only the JSON child needs).
+ */
 const pathArgument = process.argv.includes("--path")
   ? process.argv[process.argv.indexOf("--path") + 1]
   : undefined;
-const wants = (path: string): boolean => pathArgument === undefined || pathArgument === path;
+const wants = (path: string): boolean =>
+  pathArgument === undefined ? path !== "json" : pathArgument === path;
 
 console.log(`generating ${adCount} job ads...`);
 const newLines: string[] = [];
@@ -183,7 +187,8 @@ const jsonBytes = jsonLines.reduce((n, line) => n + line.length + 1, 0);
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 console.log(
   `${adCount} ads, ${(attributes / adCount).toFixed(1)} attributes/ad: new syntax ${mb(newText.length)}, ` +
-    `old syntax ${mb(oldBytes.length)}, ${exprLines.length} expressions ${mb(exprText.length)}, JSON ${mb(jsonBytes)}`,
+    `old syntax ${mb(oldBytes.length)}, ${exprLines.length} expressions ${mb(exprText.length)}` +
+    (jsonLines.length > 0 ? `, JSON ${mb(jsonBytes)}` : ""),
 );
 
 // A child measuring one path of ours: nothing else (see measureOwnPath).
@@ -280,7 +285,7 @@ async function measureOwnPath(path: OwnPath): Promise<void> {
 /** Runs this script again to measure `path` alone (see measureOwnPath). */
 function measureInOwnProcess(path: OwnPath): Figure {
   const answer = childFigures(["--path", path]);
-  const figure = answer as Partial<Figure>;
+  const figure = (typeof answer === "object" && answer !== null ? answer : {}) as Partial<Figure>;
   if (typeof figure.units !== "number" || typeof figure.bytes !== "number" || typeof figure.ms !== "number") {
     throw new Error(`the ${path} measurement answered ${JSON.stringify(answer)}`);
   }
