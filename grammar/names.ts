@@ -7,7 +7,7 @@
  * also keep V8's hash, so the maps they are later looked up in do not hash them again.
  *
  * Each entry also carries two guesses for the next ad — the name that followed it, and its last
- * short attribute value (see InternedName) — which the lexer checks against the text before
+ * value as a record attribute (see InternedName) — which the lexer checks against the text before
  * using, so a wrong guess costs one comparison and never a wrong token.
  *
  * This is a bounded cache, not parse state: an entry's spelling, key and type never change, the
@@ -32,21 +32,40 @@ export interface InternedName {
    */
   next: InternedName | null;
   /**
-   * The text of this name's last value as a record attribute, when that text is short (under 13
-   * characters, so V8 copied it and it keeps no larger text alive) and reads the same whatever
-   * the parse's options; null otherwise. Ads of one queue repeat most values name by name
-   * (`JobUniverse = 5`, `Owner = "erin"`): the lexer compares the text with it before scanning.
+   * The text of this name's last value as a record attribute, or null: a short lone operand the
+   * lexer read (under 13 characters, so V8 copied it and it keeps no larger text alive), or an
+   * expression the parser read (a sequential copy, up to 1,024 characters; see `valueFor`). Ads
+   * of one queue repeat most values name by name (`JobUniverse = 5`, `Owner = "erin"`,
+   * `Requirements = …`): the lexer compares the text with it before scanning.
    */
   valueText: string | null;
   /** The attribute with that value (no offsets; shared by the ads that repeat it), or null. */
   valueAttribute: Attribute | null;
   /** That value when it is a name. */
   valueName: InternedName | null;
+  /**
+   * For which parses the remembered value holds: {@link ANY_PARSE} (a lone operand the lexer
+   * read, the same under every option) or a Lexer's `rememberKey` (an expression the parser read,
+   * valid only for parses with the same options and no offsets).
+   */
+  valueFor: number;
 }
+
+/** {@link InternedName.valueFor} of a value that reads the same in every parse. */
+export const ANY_PARSE = 0;
 
 /** A spelling with no guesses or remembered values yet. */
 export function newName(name: string, key: string, type: TokenType): InternedName {
-  return { name, key, type, next: null, valueText: null, valueAttribute: null, valueName: null };
+  return {
+    name,
+    key,
+    type,
+    next: null,
+    valueText: null,
+    valueAttribute: null,
+    valueName: null,
+    valueFor: ANY_PARSE,
+  };
 }
 
 const SIZE = 8192; // power of two

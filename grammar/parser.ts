@@ -119,6 +119,20 @@ export function markLoneOperands(tokens: readonly Token[], from = 0, to = tokens
 const EOF_INDEX = EOF.tokenTypeIdx as number;
 const DOT = T.Dot.tokenTypeIdx as number;
 
+/** Tokens that continue a postfix expression: a selection, a subscript, an Elvis. */
+const postfixTypes = new Uint8Array(256);
+for (const type of [T.Dot, T.LBracket, T.Elvis]) postfixTypes[type.tokenTypeIdx as number] = 1;
+
+/**
+ * Tokens a postfix expression starts with (primary's: a literal, a name, `.`, `(`, `[`, `{`);
+ * with anything else the unary rule is the one to take (or refuse) it.
+ */
+const postfixStartTypes = new Uint8Array(256);
+for (let i = 0; i < 256; i++) postfixStartTypes[i] = literalTypes[i] === 1 || nameTypes[i] === 1 ? 1 : 0;
+for (const type of [T.LoneLiteral, T.PlainLiteral, T.Dot, T.LParen, T.LBracket, T.LBrace]) {
+  postfixStartTypes[type.tokenTypeIdx as number] = 1;
+}
+
 /** Token types of lone operands, and of plain ones (lone operands are plain too). */
 const loneOperandTypes = new Uint8Array(256);
 const plainOperandTypes = new Uint8Array(256);
@@ -187,9 +201,10 @@ export class ClassAdParser extends EmbeddedActionsParser {
   }
 
   /** Sets the tokens and options of the next parse. */
-  begin(tokens: Token[], options: GrammarOptions): ParseRun {
+  begin(tokens: Token[], options: GrammarOptions, lexer: Lexer | null = null): ParseRun {
     this.input = tokens;
     this.stream = null;
+    this.lexer = lexer;
     this.run = {
       oldSemantics: options.oldSemantics,
       offsets: options.offsets,
@@ -208,10 +223,13 @@ export class ClassAdParser extends EmbeddedActionsParser {
    * this one class, so the parser's hot lookahead calls stay monomorphic.)
    */
   beginStreaming(lexer: Lexer, options: GrammarOptions): ParseRun {
-    const run = this.begin(lexer.tokens, options);
+    const run = this.begin(lexer.tokens, options, lexer);
     this.stream = { lexer, more: true, marked: 0, dropped: 0 };
     return run;
   }
+
+  /** The lexer of the tokens, when given: record attributes' values are remembered there. */
+  private lexer: Lexer | null = null;
 
   /** The lexer of a streaming parse (null: every token is in the vector). */
   private stream: { lexer: Lexer; more: boolean; marked: number; dropped: number } | null = null;
@@ -329,6 +347,15 @@ export class ClassAdParser extends EmbeddedActionsParser {
     return this.operand(next);
   }
 
+  /**
+   * Whether the next token starts a postfix expression, which unary would hand to its postfix
+   * alternative: then binary calls postfix itself (one rule call and one choice fewer). While
+   * chevrotain records the grammar, false: the recorded binary calls unary.
+   */
+  private startsPostfix(): boolean {
+    return !this.RECORDING_PHASE && postfixStartTypes[this.LA_FAST(1).tokenTypeIdx] === 1;
+  }
+
   /** The node of a literal or name token standing alone. */
   private operand(token: Token): Expr {
     if (token.literal !== null) {
@@ -339,12 +366,16 @@ export class ClassAdParser extends EmbeddedActionsParser {
 
   /** The binary operator chain, folded by precedence (all levels are left-associative). */
   private binary: () => Expr = this.RULE("binary", (): Expr => {
-    const first = this.takeOperand(plainOperandTypes) ?? this.SUBRULE(this.unary);
+    const first =
+      this.takeOperand(plainOperandTypes) ??
+      (this.startsPostfix() ? this.SUBRULE(this.postfix) : this.SUBRULE(this.unary));
     let operands: Expr[] | null = null;
     let operators: OperatorInfo[] | null = null;
     this.MANY(() => {
       const token = this.CONSUME(T.BinaryOperator);
-      const operand = this.takeOperand(plainOperandTypes) ?? this.SUBRULE2(this.unary);
+      const operand =
+        this.takeOperand(plainOperandTypes) ??
+        (this.startsPostfix() ? this.SUBRULE2(this.postfix) : this.SUBRULE2(this.unary));
       if (this.RECORDING_PHASE) return;
       const info = binaryOperators.get(token.tokenTypeIdx) as OperatorInfo;
       if (operands === null || operators === null) {
@@ -407,6 +438,8 @@ export class ClassAdParser extends EmbeddedActionsParser {
       this.vector.currIdx += 2;
       base = this.at({ kind: "select", base, name: nameOf(name).name }, start);
     }
+    // Mostly nothing follows: the MANY (a closure and its lookahead) would take no turn.
+    if (!this.RECORDING_PHASE && postfixTypes[this.LA_FAST(1).tokenTypeIdx] !== 1) return base;
     this.MANY(() => {
       this.OR([
         {
@@ -549,11 +582,17 @@ export class ClassAdParser extends EmbeddedActionsParser {
           ALT: () => {
             const token = this.CONSUME(T.NameToken) as Token;
             this.CONSUME(T.Assign);
+            const valueStart = this.RECORDING_PHASE ? 0 : this.LA_FAST(1).startOffset;
             const expr = this.SUBRULE(this.expression);
             if (this.RECORDING_PHASE) return;
             if (!separated) this.actionError(token, "unexpected", ["';'", "']'"]);
             separated = false;
-            this.define(byKey, token, expr);
+            const attribute = this.define(byKey, token, expr);
+            if (this.lexer !== null && this.run.actionError === null) {
+              // For the next ad (Lexer.rememberExpression): the value's text, first token to last.
+              const valueEnd = (this.LA(0) as Token).endOffset + 1;
+              this.lexer.rememberExpression(nameOf(token), valueStart, valueEnd, attribute);
+            }
           },
         },
         {
@@ -577,7 +616,7 @@ export class ClassAdParser extends EmbeddedActionsParser {
   });
 
   /** Adds the attribute `token` names, with value `expr`, to a record (see {@link insert}). */
-  private define(byKey: Map<string, Attribute>, token: Token, expr: Expr): void {
+  private define(byKey: Map<string, Attribute>, token: Token, expr: Expr): Attribute {
     const name = nameOf(token);
     if (name.name === "") {
       // libclassad's ClassAd::Insert refuses an empty name, which fails the whole parse.
@@ -587,6 +626,7 @@ export class ClassAdParser extends EmbeddedActionsParser {
       ? { name: name.name, expr, nameOffset: token.startOffset }
       : { name: name.name, expr };
     insert(byKey, name, attribute);
+    return attribute;
   }
 
   /** Records the first error an action finds (the parse then fails with it, if it is leftmost). */

@@ -6,7 +6,7 @@
  * was expected.
  */
 import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
-import { Lexer, type Lexing, tokenize } from "../../grammar/lexer.js";
+import { Lexer, type Lexing } from "../../grammar/lexer.js";
 import { ClassAdParser, markLoneOperands, type ParseRun, type RecordParts } from "../../grammar/parser.js";
 import { lineColumnAt } from "../../grammar/scan.js";
 import type { Expr, RecordExpr } from "./ast.js";
@@ -165,9 +165,10 @@ function run<E extends Entry>(text: string, entry: E, options: ParseOptions): Pa
     parse = grammar.beginStreaming(lexer, settings);
     lexing = lexer;
   } else {
-    lexing = tokenize(text, options, attributes);
-    markLoneOperands(lexing.tokens);
-    parse = grammar.begin(lexing.tokens, settings);
+    const lexer = new Lexer(text, options, attributes).run();
+    markLoneOperands(lexer.tokens);
+    parse = grammar.begin(lexer.tokens, settings, lexer);
+    lexing = lexer;
   }
   let value: EntryResult[E];
   try {

@@ -247,6 +247,73 @@ describe("remembered values (the value a name had in the last ad)", () => {
     const r = parseRecord("[\n a =   42 ]", { offsets: true });
     expect(r.ok && r.value.attributes[0]?.expr).toEqual({ ...int(42n), offset: 9 });
   });
+  describe("of expressions the parser read", () => {
+    const sum = (right: unknown) => ({
+      kind: "binary",
+      op: "+",
+      left: { kind: "attr", name: "x", absolute: false },
+      right,
+    });
+
+    it("share the node when the next ad repeats the text, and only the whole value", () => {
+      const first = valueOfA("[ a = x + 1; b = 2 ]");
+      expect(first).toEqual(sum(int(1n)));
+      expect(valueOfA("[ b = 3; a = x + 1 ]")).toBe(first);
+      expect(valueOfA("[ a =x + 1  ; ]")).toBe(first);
+      // The same text followed by more of the expression, or by anything but `;` or `]`.
+      expect(valueOfA("[ a = x + 12; ]")).toEqual(sum(int(12n)));
+      expect(valueOfA("[ a = x + 1 ]")).toEqual(sum(int(1n)));
+      expect(valueOfA("[ a = x + 1 * 2; ]")).toEqual(
+        sum({ kind: "binary", op: "*", left: int(1n), right: int(2n) }),
+      );
+      expect(valueOfA("[ a = x + 1 ]")).toEqual(sum(int(1n)));
+      expect(valueOfA("[ a = x + 1 ? 2 : 3; ]")).toMatchObject({ kind: "ternary", ifTrue: int(2n) });
+      expect(valueOfA("[ a = x + 1 ]")).toEqual(sum(int(1n)));
+      expect(valueOfA("[ a = x + 1 /* c */ ; ]")).toEqual(sum(int(1n)));
+      expect(valueOfA("[ a = x + 1 b = 2 ]")).toBe("line 1, column 13: unexpected 'b'; expected ';', ']'");
+      // Nested records and lists are expressions too.
+      const nested = valueOfA("[ a = [ n = { 1, y + 2 }; m = z ]; ]");
+      expect(valueOfA("[ a = [ n = { 1, y + 2 }; m = z ]; ]")).toBe(nested);
+      expect(valueOfA("[ a = [ n = { 1, y + 2 }; m = z ].n; ]")).toMatchObject({ kind: "select", name: "n" });
+    });
+
+    it("never carry one parse's options into another", () => {
+      // `;` separates arguments only with old semantics.
+      const call = { kind: "call", name: "f", args: [int(1n), int(2n)] };
+      expect(valueOfA("[ a = f(1; 2) ]", { oldSemantics: true })).toEqual(call);
+      expect(valueOfA("[ a = f(1; 2) ]")).toBe("line 1, column 10: unexpected ';'; expected ','");
+      expect(valueOfA("[ a = f(1; 2) ]", { oldSemantics: true })).toEqual(call);
+      // A backslash is literal in the old syntax.
+      const escaped = (value: string) => sum(str(value));
+      expect(valueOfA('[ a = x + "p\\\\q" ]')).toEqual(escaped("p\\q"));
+      expect(valueOfA('[ a = x + "p\\\\q" ]', { oldSyntax: true })).toEqual(escaped("p\\\\q"));
+      expect(valueOfA('[ a = x + "p\\\\q" ]')).toEqual(escaped("p\\q"));
+      // Offsets are per parse: a parse with offsets neither takes nor leaves a remembered node.
+      valueOfA("[ a = x + 1 ]");
+      expect(valueOfA("[\n a = x + 1 ]", { offsets: true })).toEqual({
+        ...sum({ ...int(1n), offset: 11 }),
+        left: { kind: "attr", name: "x", absolute: false, offset: 7 },
+        offset: 7,
+      });
+      expect(valueOfA("[ a = x + 1 ]")).toEqual(sum(int(1n)));
+    });
+
+    it("are not taken from a parse that found a problem, wherever it was", () => {
+      // Each twice in a row: a remembered value would be taken the second time.
+      const twice = (text: string): unknown[] => [valueOfA(text), valueOfA(text)];
+      const unexpectedAt = "line 1, column 9: unexpected character '@'";
+      expect(twice("[ a = x @ + 1 ]")).toEqual([unexpectedAt, unexpectedAt]);
+      const notATime = "line 1, column 7: invalid absTime() literal: the text is not a time";
+      expect(twice('[ a = absTime("x") + 1 ]')).toEqual([notATime, notATime]);
+      // The problem may come after the value: the lexer has read on.
+      const malformed =
+        'line 1, column 18: malformed real number "1.": a digit must follow the decimal point';
+      expect(twice("[ a = x + 2; b = 1. ]")).toEqual([malformed, malformed]);
+      // A definition after a missing `;` is an error, not a value to remember.
+      expect(valueOfA("[ b = 1 a = x + 3 ]")).toBe("line 1, column 9: unexpected 'a'; expected ';', ']'");
+      expect(valueOfA("[ b = 1 a = x + 3 ]")).toBe("line 1, column 9: unexpected 'a'; expected ';', ']'");
+    });
+  });
 });
 
 describe("plain operands", () => {
