@@ -205,6 +205,7 @@ export class ClassAdParser extends EmbeddedActionsParser {
     this.input = tokens;
     this.stream = null;
     this.lexer = lexer;
+    this.recordState = null;
     this.run = {
       oldSemantics: options.oldSemantics,
       offsets: options.offsets,
@@ -567,56 +568,75 @@ export class ClassAdParser extends EmbeddedActionsParser {
    * with the error libclassad gives ("expected ';' or ']'").
    */
   public record: () => RecordParts = this.RULE("record", (): RecordParts => {
-    const byKey = new Map<string, Attribute>();
-    let separated = true;
+    const outer = this.recordState;
+    const state: RecordState = { byKey: new Map(), order: [], separated: true };
+    this.recordState = state;
     const open = this.CONSUME(T.LBracket);
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.Semicolon);
-            separated = true;
-          },
-        },
-        {
-          ALT: () => {
-            const token = this.CONSUME(T.NameToken) as Token;
-            this.CONSUME(T.Assign);
-            const valueStart = this.RECORDING_PHASE ? 0 : this.LA_FAST(1).startOffset;
-            const expr = this.SUBRULE(this.expression);
-            if (this.RECORDING_PHASE) return;
-            if (!separated) this.actionError(token, "unexpected", ["';'", "']'"]);
-            separated = false;
-            const attribute = this.define(byKey, token, expr);
-            if (this.lexer !== null && this.run.actionError === null) {
-              // For the next ad (Lexer.rememberExpression): the value's text, first token to last.
-              const valueEnd = (this.LA(0) as Token).endOffset + 1;
-              this.lexer.rememberExpression(nameOf(token), valueStart, valueEnd, attribute);
-            }
-          },
-        },
-        {
-          // Attributes `name = operand ;` read by the lexer as one token (lexer.ts,
-          // Lexer.attribute): always after a `;` or the `[`; the last is followed by `]` when it
-          // did not take a `;`.
-          ALT: () => {
-            const token = this.CONSUME(T.Attributes) as Token;
-            if (this.RECORDING_PHASE) return;
-            separated = true;
-            const { names, attributes } = token.run as AttributeRun;
-            for (let i = 0; i < names.length; i++) {
-              insert(byKey, names[i] as InternedName, attributes[i] as Attribute);
-            }
-          },
-        },
-      ]);
-    });
+    this.MANY(this.recordItem);
     this.CONSUME(T.RBracket);
-    return { byKey, offset: open.startOffset };
+    this.recordState = outer;
+    return { byKey: state.byKey, offset: open.startOffset };
   });
 
+  /** The record being read (innermost); null outside records. */
+  private recordState: RecordState | null = null;
+
+  /** One turn of a record's MANY (made once: its OR array and closures would be made per turn). */
+  private readonly recordItem = (): void => {
+    this.OR(this.recordAlternatives);
+  };
+
+  /** The state of the record being read (a placeholder while chevrotain records the grammar). */
+  private currentRecord(): RecordState {
+    return this.recordState ?? RECORDING_STATE;
+  }
+
+  private readonly recordAlternatives: IOrAlt<void>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Semicolon);
+        this.currentRecord().separated = true;
+      },
+    },
+    {
+      ALT: () => {
+        const token = this.CONSUME(T.NameToken) as Token;
+        this.CONSUME(T.Assign);
+        const valueStart = this.RECORDING_PHASE ? 0 : this.LA_FAST(1).startOffset;
+        const expr = this.SUBRULE(this.expression);
+        if (this.RECORDING_PHASE) return;
+        const state = this.currentRecord();
+        if (!state.separated) this.actionError(token, "unexpected", ["';'", "']'"]);
+        state.separated = false;
+        const attribute = this.define(state, token, expr);
+        if (this.lexer !== null && this.run.actionError === null) {
+          // For the next ad (Lexer.rememberExpression): the value's text, first token to last.
+          const valueEnd = (this.LA(0) as Token).endOffset + 1;
+          this.lexer.rememberExpression(nameOf(token), valueStart, valueEnd, attribute);
+        }
+      },
+    },
+    {
+      // Attributes `name = operand ;` read by the lexer as one token (lexer.ts,
+      // Lexer.attribute): always after a `;` or the `[`; the last is followed by `]` when it
+      // did not take a `;`.
+      ALT: () => {
+        const token = this.CONSUME(T.Attributes) as Token;
+        if (this.RECORDING_PHASE) return;
+        const state = this.currentRecord();
+        state.separated = true;
+        const run = token.run as AttributeRun;
+        state.order.push(run);
+        const { names, attributes } = run;
+        for (let i = 0; i < names.length; i++) {
+          insert(state, names[i] as InternedName, attributes[i] as Attribute);
+        }
+      },
+    },
+  ];
+
   /** Adds the attribute `token` names, with value `expr`, to a record (see {@link insert}). */
-  private define(byKey: Map<string, Attribute>, token: Token, expr: Expr): Attribute {
+  private define(state: RecordState, token: Token, expr: Expr): Attribute {
     const name = nameOf(token);
     if (name.name === "") {
       // libclassad's ClassAd::Insert refuses an empty name, which fails the whole parse.
@@ -625,7 +645,8 @@ export class ClassAdParser extends EmbeddedActionsParser {
     const attribute: Attribute = this.run.offsets
       ? { name: name.name, expr, nameOffset: token.startOffset }
       : { name: name.name, expr };
-    insert(byKey, name, attribute);
+    state.order.push(name);
+    insert(state, name, attribute);
     return attribute;
   }
 
@@ -646,13 +667,39 @@ function nameOf(token: Token): InternedName {
   return token.name ?? NO_NAME;
 }
 
+/** A record being read: its attributes by key, what defined them in order, and whether a `;` came last. */
+interface RecordState {
+  readonly byKey: Map<string, Attribute>;
+  /** The names defined and the runs taken, in order (read only for a name defined twice). */
+  readonly order: (InternedName | AttributeRun)[];
+  separated: boolean;
+}
+
+/** What the record rule's alternatives see while chevrotain records the grammar. */
+const RECORDING_STATE: RecordState = { byKey: new Map(), order: [], separated: true };
+
 /**
  * Puts an attribute in a record's map. A name defined twice (case-insensitively) keeps its first
- * spelling and takes the last value, as libclassad's ClassAd::Insert does.
+ * spelling and takes the last value, as libclassad's ClassAd::Insert does. The map's size tells
+ * a new key from a redefined one (one hash lookup, not two); only then is the first spelling
+ * looked for in `order`.
  */
-function insert(byKey: Map<string, Attribute>, name: InternedName, attribute: Attribute): void {
-  const first = byKey.get(name.key);
-  byKey.set(name.key, first === undefined ? attribute : { ...attribute, name: first.name });
+function insert(state: RecordState, name: InternedName, attribute: Attribute): void {
+  const byKey = state.byKey;
+  const size = byKey.size;
+  byKey.set(name.key, attribute);
+  if (byKey.size !== size) return;
+  const first = firstSpelling(state.order, name.key);
+  if (first !== attribute.name) byKey.set(name.key, { ...attribute, name: first });
+}
+
+/** The spelling of the first definition of `key` in `order`. */
+function firstSpelling(order: readonly (InternedName | AttributeRun)[], key: string): string {
+  for (const item of order) {
+    const names = "names" in item ? item.names : [item];
+    for (const name of names) if (name.key === key) return name.name;
+  }
+  throw new Error(`no definition of ${key}`); // unreachable: the redefined name is in order
 }
 
 /** Pops two operands and an operator and pushes their binary node. */

@@ -188,6 +188,29 @@ describe("attribute tokens (runs of name = operand ;)", () => {
       kind: "record",
       attributes: [{ name: "Foo", expr: { kind: "attr", name: "x", absolute: false } }],
     });
+    // Run and rule definitions mixed, records nested (each record its own names), in both modes.
+    const text = "[ a = 1; B = y + 1; r = [ A = 2; a = x + 3; b = 4 ]; A = z + 4; b = 5; AA = 6; aa = 7 ]";
+    const int = (n: bigint) => ({ kind: "literal", value: { type: "integer", value: n } });
+    const attr = (name: string) => ({ kind: "attr", name, absolute: false });
+    const sum = (name: string, n: bigint) => ({ kind: "binary", op: "+", left: attr(name), right: int(n) });
+    for (const attributeTokens of [true, false]) {
+      const nested = parseRecord(text, { attributeTokens });
+      expect(nested.ok && nested.value.attributes).toEqual([
+        { name: "a", expr: sum("z", 4n) },
+        { name: "B", expr: int(5n) },
+        {
+          name: "r",
+          expr: {
+            kind: "record",
+            attributes: [
+              { name: "A", expr: sum("x", 3n) },
+              { name: "b", expr: int(4n) },
+            ],
+          },
+        },
+        { name: "AA", expr: int(7n) },
+      ]);
+    }
   });
 
   it("record where the name and the value start", () => {
