@@ -680,13 +680,14 @@ export class Lexer implements Lexing {
   rememberExpression(name: InternedName, start: number, end: number, attribute: Attribute): void {
     if (this.rememberKey === NO_REMEMBERING || this.problem !== null || this.errors.length > 0) return;
     const length = end - start;
-    // A sequential copy (a slice would keep the whole text alive), for plain text; a copy of
-    // another text would cost more than the repeats save.
+    // A copy: a slice would keep the whole text alive. Concatenated, the slice is copied into a
+    // new flat string, of which `slice(1)` keeps only that copy alive. Only plain text: other
+    // texts are rare in ads, and their strings read differently under inputIsBytes.
     if (length > MAX_REMEMBERED) return;
     if (this.plain === null) this.plain = isPlain(this.text);
     if (!this.plain) return;
     const slice = this.text.slice(start, end);
-    name.valueText = length < 13 ? slice : Buffer.from(slice, "latin1").toString("latin1");
+    name.valueText = length < 13 ? slice : ` ${slice}`.slice(1);
     name.valueAttribute = attribute;
     name.valueName = null;
     name.valueFor = this.rememberKey;
