@@ -674,18 +674,16 @@ export class Lexer implements Lexing {
    * The same text in the same place (after a record attribute's `=`, before `;` or `]`) lexes
    * and parses to the same node; so it is remembered only when that is all the text says: no
    * lexical problem or unlexable text so far (the lexer is ahead of the parser), and only for
-   * parses with this run's options (`rememberKey`). HTCondor's classad cache shares expressions
+   * parses with this run's options (`rememberKey`: inputIsBytes among them, which changes how
+   * non-ASCII strings read). HTCondor's classad cache shares expressions
    * by name and text the same way (ClassAd::InsertViaCache).
    */
   rememberExpression(name: InternedName, start: number, end: number, attribute: Attribute): void {
     if (this.rememberKey === NO_REMEMBERING || this.problem !== null || this.errors.length > 0) return;
     const length = end - start;
-    // A copy: a slice would keep the whole text alive. Concatenated, the slice is copied into a
-    // new flat string, of which `slice(1)` keeps only that copy alive. Only plain text: other
-    // texts are rare in ads, and their strings read differently under inputIsBytes.
     if (length > MAX_REMEMBERED) return;
-    if (this.plain === null) this.plain = isPlain(this.text);
-    if (!this.plain) return;
+    // A copy: a slice would keep the whole text alive. Concatenated, the slice is copied into a
+    // new flat string, of which `slice(1)` keeps only that copy alive.
     const slice = this.text.slice(start, end);
     name.valueText = length < 13 ? slice : ` ${slice}`.slice(1);
     name.valueAttribute = attribute;

@@ -311,6 +311,10 @@ describe("remembered values (the value a name had in the last ad)", () => {
       expect(valueOfA('[ a = x + "p\\\\q" ]')).toEqual(escaped("p\\q"));
       expect(valueOfA('[ a = x + "p\\\\q" ]', { oldSyntax: true })).toEqual(escaped("p\\\\q"));
       expect(valueOfA('[ a = x + "p\\\\q" ]')).toEqual(escaped("p\\q"));
+      // Non-ASCII text: strings are UTF-8 encoded, unless the text is bytes already.
+      expect(valueOfA('[ a = x + "é" ]')).toEqual(escaped("Ã©"));
+      expect(valueOfA('[ a = x + "é" ]', { inputIsBytes: true })).toEqual(escaped("é"));
+      expect(valueOfA('[ a = x + "é" ]')).toEqual(escaped("Ã©"));
       // Offsets are per parse: a parse with offsets neither takes nor leaves a remembered node.
       valueOfA("[ a = x + 1 ]");
       expect(valueOfA("[\n a = x + 1 ]", { offsets: true })).toEqual({
