@@ -4,7 +4,11 @@
  * in one run:
  *
  *   new syntax   one ad per line, parseClassAd — what every GAHP request (and ANNEX_JOBS) goes
- *                through; libclassad: ClassAdParser::ParseClassAd per line
+ *                through; libclassad: ClassAdParser::ParseClassAd per line. The parser takes an
+ *                attribute value that repeats the one the ad before had (grammar/names.ts) as it
+ *                is; a second figure shows the same ads with nothing taken from the ad before:
+ *                the ads alternate between two parse options that read ASCII text alike
+ *                (inputIsBytes), and values are only remembered for the same options
  *   old syntax   condor_q -long text in 64 KiB byte chunks, parseOldAds — the watch's queue
  *                reader; libclassad: ClassAd::Insert per line (old semantics, expression cache on)
  *   expressions  one expression per line (every attribute value of the ads), parseExpression;
@@ -172,7 +176,7 @@ const jsonLines: string[] = [];
 let attributes = 0;
 for (const ad of generateJobAds(adCount, 1)) {
   attributes += ad.size;
-  if (wants("new")) newLines.push(unparse(ad.toRecord()));
+  if (wants("new") || wants("new-unremembered")) newLines.push(unparse(ad.toRecord()));
   if (wants("old")) oldAds.push(formatOldAd(ad));
   if (wants("json")) jsonLines.push(formatJsonAd(ad, { oneLine: true }));
   if (wants("expr")) for (const attribute of ad.attributes()) exprLines.push(unparse(attribute.expr));
@@ -194,7 +198,7 @@ console.log(
 // A child measuring one path of ours: nothing else (see measureOwnPath).
 if (pathArgument !== undefined) {
   const path = pathArgument;
-  if (path !== "new" && path !== "old" && path !== "expr" && path !== "json")
+  if (path !== "new" && path !== "new-unremembered" && path !== "old" && path !== "expr" && path !== "json")
     throw new Error(`no path ${path}`);
   await measureOwnPath(path);
   process.exit(0);
@@ -237,6 +241,19 @@ async function parseOld(chunks: readonly Buffer[]): Promise<number> {
   return ads;
 }
 
+/** parseNew with each ad parsed under other options than the ad before (see the header). */
+function parseNewUnremembered(lines: readonly string[]): number {
+  // Options that read ASCII text as the defaults do, but take no value remembered under those.
+  // (Declared here: a child runs its path before the module's later declarations are reached.)
+  const asBytes = { inputIsBytes: true } as const;
+  const defaults = {} as const;
+  for (let i = 0; i < lines.length; i++) {
+    const result = parseClassAd(lines[i] as string, i % 2 === 0 ? defaults : asBytes);
+    if (!result.ok) throw result.error;
+  }
+  return lines.length;
+}
+
 function parseExpressions(lines: readonly string[]): number {
   for (const line of lines) {
     const result = parseExpression(line);
@@ -255,7 +272,7 @@ function parseJson(lines: readonly string[]): number {
 }
 
 /** The paths measured in processes of their own. */
-type OwnPath = AnchorMode | "json";
+type OwnPath = AnchorMode | "new-unremembered" | "json";
 
 /** Measures one path (its corpus rebuilt from the same seed) and prints its Figure as JSON. */
 async function measureOwnPath(path: OwnPath): Promise<void> {
@@ -265,6 +282,10 @@ async function measureOwnPath(path: OwnPath): Promise<void> {
     case "new":
       parseNew(newLines.slice(0, 2000));
       figure = await best(newText.length, () => parseNew(newLines));
+      break;
+    case "new-unremembered":
+      parseNewUnremembered(newLines.slice(0, 2000));
+      figure = await best(newText.length, () => parseNewUnremembered(newLines));
       break;
     case "old":
       await parseOld([Buffer.from(`${oldAds.slice(0, 2000).join("\n")}\n`, "latin1")]);
@@ -298,6 +319,7 @@ const ours = {
   old: measureInOwnProcess("old"),
   expr: measureInOwnProcess("expr"),
 };
+const newUnremembered = measureInOwnProcess("new-unremembered");
 const json = measureInOwnProcess("json");
 
 if (anchor !== undefined) console.log("libclassad anchor: measuring (second pass)...");
@@ -344,6 +366,15 @@ for (const mode of ["new", "old", "expr"] as const) {
       Math.round(perSecond(c)).toString(),
       "",
       ratio(mbPerSecond(c), mbPerSecond(json)),
+    ]);
+  }
+  if (mode === "new") {
+    rows.push([
+      "  ours, nothing taken from the ad before",
+      mbPerSecond(newUnremembered).toFixed(1),
+      Math.round(perSecond(newUnremembered)).toString(),
+      ratio(mbPerSecond(newUnremembered), anchorRate("new")),
+      ratio(mbPerSecond(newUnremembered), mbPerSecond(json)),
     ]);
   }
 }
