@@ -675,8 +675,8 @@ export class Lexer implements Lexing {
    * and parses to the same node; so it is remembered only when that is all the text says: no
    * lexical problem or unlexable text so far (the lexer is ahead of the parser), and only for
    * parses with this run's options (`rememberKey`: inputIsBytes among them, which changes how
-   * non-ASCII strings read). HTCondor's classad cache shares expressions
-   * by name and text the same way (ClassAd::InsertViaCache).
+   * non-ASCII strings read). The parser adds: no error found by an action. HTCondor's classad
+   * cache shares expressions by name and text the same way (ClassAd::InsertViaCache).
    */
   rememberExpression(name: InternedName, start: number, end: number, attribute: Attribute): void {
     if (this.rememberKey === NO_REMEMBERING || this.problem !== null || this.errors.length > 0) return;

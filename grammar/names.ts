@@ -34,7 +34,7 @@ export interface InternedName {
   /**
    * The text of this name's last value as a record attribute, or null: a short lone operand the
    * lexer read (under 13 characters, so V8 copied it and it keeps no larger text alive), or an
-   * expression the parser read (a sequential copy, up to 1,024 characters; see `valueFor`). Ads
+   * expression the parser read (a copy, up to 1,024 characters; see `valueFor`). Ads
    * of one queue repeat most values name by name (`JobUniverse = 5`, `Owner = "erin"`,
    * `Requirements = …`): the lexer compares the text with it before scanning.
    */

@@ -586,9 +586,9 @@ export class ClassAdParser extends EmbeddedActionsParser {
     this.OR(this.recordAlternatives);
   };
 
-  /** The state of the record being read (a placeholder while chevrotain records the grammar). */
+  /** The state of the record being read (the alternatives run only inside the record rule). */
   private currentRecord(): RecordState {
-    return this.recordState ?? RECORDING_STATE;
+    return this.recordState as RecordState;
   }
 
   private readonly recordAlternatives: IOrAlt<void>[] = [
@@ -674,9 +674,6 @@ interface RecordState {
   readonly order: (InternedName | AttributeRun)[];
   separated: boolean;
 }
-
-/** What the record rule's alternatives see while chevrotain records the grammar. */
-const RECORDING_STATE: RecordState = { byKey: new Map(), order: [], separated: true };
 
 /**
  * Puts an attribute in a record's map. A name defined twice (case-insensitively) keeps its first
