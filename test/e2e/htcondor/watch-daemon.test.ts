@@ -83,14 +83,20 @@ describe.skipIf(problem !== undefined)("the watch under a real condor_master", (
     const [victim] = ap.watchProcesses();
     if (victim === undefined) throw new Error("no watch running");
     process.kill(victim.pid, "SIGKILL");
+    // The master logs the death, then starts the watch again. (A new pid alone is not enough: a
+    // child the watch had just forked, not yet exec'd, shows the watch's command line, and once
+    // its parent is killed nothing marks it as a child any more.) The master names its children
+    // by their pid in its own PID namespace, not the host's.
+    const restarted = (log: string): boolean => {
+      const died = log.search(/The ANNEX_WATCH \(pid \d+\) died due to signal 9 \(Killed\)/);
+      return died >= 0 && /Started process "[^"]*\/bin\/condor-annex"/.test(log.slice(died));
+    };
     await until(
       "condor_master to restart the watch",
-      () => ap.watchProcesses().some((p) => p.pid !== victim.pid),
+      async () => restarted(await ap.logTail("MasterLog", 100)),
       120_000,
     );
-    // The master names its children by their pid in its own PID namespace, not the host's.
-    expect(await ap.logTail("MasterLog", 100)).toMatch(
-      /The ANNEX_WATCH \(pid \d+\) died due to signal 9 \(Killed\)/,
-    );
+    await until("the restarted watch", () => ap.watchProcesses().some((p) => p.pid !== victim.pid));
+    expect(ap.watchProcesses().map((p) => p.pid)).not.toContain(victim.pid);
   }, 180_000);
 });
