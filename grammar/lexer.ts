@@ -18,7 +18,15 @@
 import type { IToken, TokenType } from "chevrotain";
 import { type Attribute, type Expr, type LiteralExpr, SHARED_LITERALS } from "../src/classad/ast.js";
 import { attributeKey } from "../src/classad/classad.js";
-import { ANY_PARSE, type InternedName, internName, newName, nextHash } from "./names.js";
+import {
+  ANY_PARSE,
+  forgetValue,
+  type InternedName,
+  internName,
+  newName,
+  nextHash,
+  rememberValue,
+} from "./names.js";
 import { decodeEscapes, type LexProblem, type LexRun, reportProblem, scanStringOld } from "./scan.js";
 import * as T from "./tokens.js";
 
@@ -521,8 +529,7 @@ export class Lexer implements Lexing {
    * given the name at `start` (already scanned, not yet a token), reads such an attribute — the
    * name, the operand, and the `;` (not a closing `]`) — into an Attributes token as its AST node.
    * The grammar then takes a run of attributes in one step instead of four tokens and three rules
-   * each. It
-   * is the same parse: only where the grammar is at a record attribute (atAttribute), and only
+   * each. It is the same parse: only where the grammar is at a record attribute (atAttribute), and only
    * when the operand is a whole expression (a `;` or `]` follows). Anything else — an operator,
    * a comment, `==` — leaves the name, the `=` and what follows as ordinary tokens. Returns false
    * only when no `=` follows the name (nothing consumed beyond it).
@@ -569,7 +576,7 @@ export class Lexer implements Lexing {
       const plain: Attribute = { name: name.name, expr };
       this.addAttribute(start, end, name, this.offsets ? located(plain, start, j) : plain);
       this.pos = end;
-      this.rememberValue(name, j, valueEnd, plain, operandName);
+      this.rememberOperand(name, j, valueEnd, plain, operandName);
       return true;
     }
     // Not a whole attribute: the name, the `=` and the operand as ordinary tokens.
@@ -630,12 +637,12 @@ export class Lexer implements Lexing {
   }
 
   /**
-   * Remembers the value `text[j, end)` of attribute `name` for the next ad
+   * Remembers the lone operand `text[j, end)`, value of attribute `name`, for the next ad
    * ({@link InternedName.valueText}) when it is short and reads the same in every parse: a name,
    * a keyword, a string without escapes (plain text), a number that is not `0` followed by
    * digits or `x` (old semantics refuse those) — and the text has had no lexical problem.
    */
-  private rememberValue(
+  private rememberOperand(
     name: InternedName,
     j: number,
     end: number,
@@ -653,21 +660,13 @@ export class Lexer implements Lexing {
         same = !(text.charCodeAt(first) === D0 && (isDigit(next) || lower(next) === 120));
       }
     }
-    if (same) {
-      name.valueText = text.slice(j, end);
-      name.valueAttribute = attribute;
-      name.valueName = valueName;
-      name.valueFor = ANY_PARSE;
-    } else if (name.valueText !== null) {
-      name.valueText = null;
-      name.valueAttribute = null;
-      name.valueName = null;
-    }
+    if (same) rememberValue(name, text.slice(j, end), attribute, valueName, ANY_PARSE);
+    else if (name.valueText !== null) forgetValue(name);
   }
 
   /**
    * Remembers `attribute`, the value of record attribute `name` the parser read from
-   * `text[start, end)` (its first token to its last), for the next ad, as {@link rememberValue}
+   * `text[start, end)` (its first token to its last), for the next ad, as {@link rememberOperand}
    * does for lone operands — an expression of ads of one queue often repeats ad after ad
    * (`Requirements`, `Rank`, `PeriodicHold`), and a repeat followed by `;` or `]` then costs the
    * lexer one comparison (rememberedValue) instead of its tokens and the parser's rules.
@@ -685,10 +684,7 @@ export class Lexer implements Lexing {
     // A copy: a slice would keep the whole text alive. Concatenated, the slice is copied into a
     // new flat string, of which `slice(1)` keeps only that copy alive.
     const slice = this.text.slice(start, end);
-    name.valueText = length < 13 ? slice : ` ${slice}`.slice(1);
-    name.valueAttribute = attribute;
-    name.valueName = null;
-    name.valueFor = this.rememberKey;
+    rememberValue(name, length < 13 ? slice : ` ${slice}`.slice(1), attribute, null, this.rememberKey);
   }
 
   /**
@@ -977,8 +973,7 @@ function integerLiteral(text: string, start: number, end: number): LiteralExpr {
 /**
  * Tokenizes `text`. Lexical problems (bad escapes, malformed numbers, unterminated strings) are
  * in the result's `problem` (the first one); characters no token starts with are in `errors`.
- * `attributes`, when given, overrides `options.attributes`.
  */
-export function tokenize(text: string, options: TokenizeOptions = {}, attributes?: boolean): Lexing {
-  return new Lexer(text, options, attributes).run();
+export function tokenize(text: string, options: TokenizeOptions = {}): Lexing {
+  return new Lexer(text, options).run();
 }

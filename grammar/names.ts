@@ -54,6 +54,27 @@ export interface InternedName {
 /** {@link InternedName.valueFor} of a value that reads the same in every parse. */
 export const ANY_PARSE = 0;
 
+/** Sets the value `name` remembers (see {@link InternedName.valueText} and what follows it). */
+export function rememberValue(
+  name: InternedName,
+  text: string,
+  attribute: Attribute,
+  valueName: InternedName | null,
+  valueFor: number,
+): void {
+  name.valueText = text;
+  name.valueAttribute = attribute;
+  name.valueName = valueName;
+  name.valueFor = valueFor;
+}
+
+/** Drops the value `name` remembers. */
+export function forgetValue(name: InternedName): void {
+  name.valueText = null;
+  name.valueAttribute = null;
+  name.valueName = null;
+}
+
 /** A spelling with no guesses or remembered values yet. */
 export function newName(name: string, key: string, type: TokenType): InternedName {
   return {
@@ -121,9 +142,7 @@ export function internName(text: string, start: number, end: number, hash: numbe
     for (const old of slots) {
       if (old !== undefined) {
         old.next = null;
-        old.valueText = null;
-        old.valueAttribute = null;
-        old.valueName = null;
+        forgetValue(old);
       }
     }
     slots = new Array(SIZE);

@@ -225,15 +225,18 @@ export class ClassAdParser extends EmbeddedActionsParser {
    */
   beginStreaming(lexer: Lexer, options: GrammarOptions): ParseRun {
     const run = this.begin(lexer.tokens, options, lexer);
-    this.stream = { lexer, more: true, marked: 0, dropped: 0 };
+    this.stream = { more: true, marked: 0, dropped: 0 };
     return run;
   }
 
-  /** The lexer of the tokens, when given: record attributes' values are remembered there. */
+  /**
+   * The lexer of the tokens, when given: record attributes' values are remembered there, and a
+   * streaming parse lexes on with it.
+   */
   private lexer: Lexer | null = null;
 
-  /** The lexer of a streaming parse (null: every token is in the vector). */
-  private stream: { lexer: Lexer; more: boolean; marked: number; dropped: number } | null = null;
+  /** The progress of a streaming parse (null: every token is in the vector). */
+  private stream: { more: boolean; marked: number; dropped: number } | null = null;
 
   private get vector(): TokenVectorState {
     return this as unknown as TokenVectorState;
@@ -242,14 +245,15 @@ export class ClassAdParser extends EmbeddedActionsParser {
   /** Lexes on to at least `index` (and a batch beyond), first dropping consumed tokens. */
   private fill(index: number): void {
     const stream = this.stream as NonNullable<typeof this.stream>;
-    const tokens = stream.lexer.tokens as (Token | undefined)[];
+    const lexer = this.lexer as Lexer;
+    const tokens = lexer.tokens as (Token | undefined)[];
     const vector = this.vector;
     // Keep LA(0), the last consumed token: error messages name it.
     for (; stream.dropped < vector.currIdx; stream.dropped++) tokens[stream.dropped] = undefined;
-    stream.more = stream.lexer.advance(index + STREAM_BATCH);
+    stream.more = lexer.advance(index + STREAM_BATCH);
     // A token's lone-operand check needs the token after it (or the end).
     const upTo = stream.more ? tokens.length - 1 : tokens.length;
-    markLoneOperands(stream.lexer.tokens, stream.marked, upTo);
+    markLoneOperands(lexer.tokens, stream.marked, upTo);
     stream.marked = upTo;
     // While text remains, the last token may still grow (an Attributes token takes the next
     // attribute too): the parser gets it once the lexer has moved past it.

@@ -157,18 +157,13 @@ interface Candidate {
 /** Lexes and parses `text` from `entry`; returns the value or the leftmost error. */
 function run<E extends Entry>(text: string, entry: E, options: ParseOptions): ParseResult<EntryResult[E]> {
   const settings = { oldSemantics: options.oldSemantics ?? false, offsets: options.offsets ?? false };
-  let lexing: Lexing;
+  const lexer = new Lexer(text, options, options.attributeTokens ?? true);
   let parse: ParseRun;
-  const attributes = options.attributeTokens ?? true;
-  if (text.length >= STREAM_FROM) {
-    const lexer = new Lexer(text, options, attributes);
-    parse = grammar.beginStreaming(lexer, settings);
-    lexing = lexer;
-  } else {
-    const lexer = new Lexer(text, options, attributes).run();
+  if (text.length >= STREAM_FROM) parse = grammar.beginStreaming(lexer, settings);
+  else {
+    lexer.run();
     markLoneOperands(lexer.tokens);
     parse = grammar.begin(lexer.tokens, settings, lexer);
-    lexing = lexer;
   }
   let value: EntryResult[E];
   try {
@@ -177,11 +172,11 @@ function run<E extends Entry>(text: string, entry: E, options: ParseOptions): Pa
     // Deep nesting exhausts the stack inside the recursive descent: report, don't crash.
     if (!(e instanceof RangeError)) throw e;
     grammar.input = [];
-    return { ok: false, error: lexicalError(text, lexing)?.error() ?? tooDeep(text) };
+    return { ok: false, error: lexicalError(text, lexer)?.error() ?? tooDeep(text) };
   }
   const candidates: Candidate[] = [];
   // After the parse: a streaming lexer has then read as far as the parser got.
-  const lexical = lexicalError(text, lexing);
+  const lexical = lexicalError(text, lexer);
   if (lexical !== null) candidates.push(lexical);
   const parseError = grammar.errors[0];
   if (parseError !== undefined) {
