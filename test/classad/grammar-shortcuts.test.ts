@@ -20,6 +20,12 @@ vi.setConfig({ testTimeout: 120_000 });
 
 const runs = Number(process.env.ANNEX_FUZZ_RUNS ?? 500);
 
+/** AST nodes, as the parser builds them without offsets. */
+const int = (n: bigint) => ({ kind: "literal", value: { type: "integer", value: n } });
+const str = (value: string) => ({ kind: "literal", value: { type: "string", value } });
+const attr = (name: string) => ({ kind: "attr", name, absolute: false });
+const plus = (left: unknown, right: unknown) => ({ kind: "binary", op: "+", left, right });
+
 /** A parse result in comparable form: the value, or the error's every field. */
 function outcome<T>(r: ParseResult<T>): unknown {
   if (r.ok) return { ok: r.value };
@@ -186,24 +192,21 @@ describe("attribute tokens (runs of name = operand ;)", () => {
     const r = parseClassAd("[ Foo = 1; FOO = 2; foo = x ]");
     expect(r.ok && r.value.toRecord()).toEqual({
       kind: "record",
-      attributes: [{ name: "Foo", expr: { kind: "attr", name: "x", absolute: false } }],
+      attributes: [{ name: "Foo", expr: attr("x") }],
     });
     // Run and rule definitions mixed, records nested (each record its own names), in both modes.
     const text = "[ a = 1; B = y + 1; r = [ A = 2; a = x + 3; b = 4 ]; A = z + 4; b = 5; AA = 6; aa = 7 ]";
-    const int = (n: bigint) => ({ kind: "literal", value: { type: "integer", value: n } });
-    const attr = (name: string) => ({ kind: "attr", name, absolute: false });
-    const sum = (name: string, n: bigint) => ({ kind: "binary", op: "+", left: attr(name), right: int(n) });
     for (const attributeTokens of [true, false]) {
       const nested = parseRecord(text, { attributeTokens });
       expect(nested.ok && nested.value.attributes).toEqual([
-        { name: "a", expr: sum("z", 4n) },
+        { name: "a", expr: plus(attr("z"), int(4n)) },
         { name: "B", expr: int(5n) },
         {
           name: "r",
           expr: {
             kind: "record",
             attributes: [
-              { name: "A", expr: sum("x", 3n) },
+              { name: "A", expr: plus(attr("x"), int(3n)) },
               { name: "b", expr: int(4n) },
             ],
           },
@@ -232,8 +235,6 @@ describe("remembered values (the value a name had in the last ad)", () => {
     const r = parseRecord(text, options);
     return r.ok ? r.value.attributes.find((x) => x.name === "a")?.expr : r.error.message;
   };
-  const int = (n: bigint) => ({ kind: "literal", value: { type: "integer", value: n } });
-  const str = (value: string) => ({ kind: "literal", value: { type: "string", value } });
 
   it("are used only for the whole value", () => {
     expect(valueOfA("[ a = 12; ]")).toEqual(int(12n));
@@ -243,7 +244,7 @@ describe("remembered values (the value a name had in the last ad)", () => {
     expect(valueOfA("[ a = 123.5; ]")).toEqual({ kind: "literal", value: { type: "real", value: 123.5 } });
     expect(valueOfA('[ a = "x"; ]')).toEqual(str("x"));
     expect(valueOfA('[ a = "x" "y"; ]')).toEqual(str("xy"));
-    expect(valueOfA("[ a = x; ]")).toEqual({ kind: "attr", name: "x", absolute: false });
+    expect(valueOfA("[ a = x; ]")).toEqual(attr("x"));
     expect(valueOfA("[ a = x1; ]")).toEqual({ kind: "attr", name: "x1", absolute: false });
     expect(valueOfA("[ a = x.y; ]")).toMatchObject({ kind: "select", name: "y" });
     expect(valueOfA("[ a = true; ]")).toEqual({ kind: "literal", value: { type: "boolean", value: true } });
@@ -271,12 +272,8 @@ describe("remembered values (the value a name had in the last ad)", () => {
     expect(r.ok && r.value.attributes[0]?.expr).toEqual({ ...int(42n), offset: 9 });
   });
   describe("of expressions the parser read", () => {
-    const sum = (right: unknown) => ({
-      kind: "binary",
-      op: "+",
-      left: { kind: "attr", name: "x", absolute: false },
-      right,
-    });
+    /** `x + right`. */
+    const sum = (right: unknown) => plus(attr("x"), right);
 
     it("share the node when the next ad repeats the text, and only the whole value", () => {
       const first = valueOfA("[ a = x + 1; b = 2 ]");

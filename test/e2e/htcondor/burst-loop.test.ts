@@ -96,7 +96,6 @@ describe.skipIf(problem !== undefined)("the burst loop on a real pool", { timeou
     return groups[0];
   }
 
-  /** Annex startds in the collector: `EC2InstanceID AnnexName` lines. */
   /** Waits until no annex slot is in the pool; a timeout names what stayed and what the simulator did. */
   async function leavesThePool(what: string): Promise<void> {
     try {
@@ -113,6 +112,7 @@ describe.skipIf(problem !== undefined)("the burst loop on a real pool", { timeou
     }
   }
 
+  /** Annex startds in the collector: `EC2InstanceID AnnexName` lines. */
   async function annexSlots(): Promise<string[]> {
     const out = await ap.must([
       "condor_status",

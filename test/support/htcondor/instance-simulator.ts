@@ -493,7 +493,9 @@ export class InstanceSimulator {
     if (machine.supervisor.exitCode === null && machine.supervisor.signalCode === null) {
       machine.supervisor.stdin?.end();
       const timer = setTimeout(() => {
-        this.#log(`${machine.instanceId}: still running 150 s after power-off; killed`);
+        this.#log(
+          `${machine.instanceId}: still running ${POWER_OFF_GRACE_MS / 1000} s after power-off; killed`,
+        );
         machine.supervisor.kill("SIGKILL");
       }, POWER_OFF_GRACE_MS);
       await machine.exited;
