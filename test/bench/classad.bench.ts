@@ -162,6 +162,10 @@ function childFigures(args: readonly string[]): unknown {
  * In a child measuring one path, only that path's corpus is built (nothing else in its heap); the
  * parent builds the three the libclassad anchor reads (JSON lines only the JSON child needs).
  */
+/** The paths measured in processes of their own (declared before a child looks its path up). */
+const OWN_PATHS = ["new", "new-unremembered", "old", "expr", "json"] as const;
+type OwnPath = (typeof OWN_PATHS)[number];
+
 const pathArgument = process.argv.includes("--path")
   ? process.argv[process.argv.indexOf("--path") + 1]
   : undefined;
@@ -197,9 +201,8 @@ console.log(
 
 // A child measuring one path of ours: nothing else (see measureOwnPath).
 if (pathArgument !== undefined) {
-  const path = pathArgument;
-  if (path !== "new" && path !== "new-unremembered" && path !== "old" && path !== "expr" && path !== "json")
-    throw new Error(`no path ${path}`);
+  const path = OWN_PATHS.find((known) => known === pathArgument);
+  if (path === undefined) throw new Error(`no path ${pathArgument}`);
   await measureOwnPath(path);
   process.exit(0);
 }
@@ -271,22 +274,18 @@ function parseJson(lines: readonly string[]): number {
   return ads;
 }
 
-/** The paths measured in processes of their own. */
-type OwnPath = AnchorMode | "new-unremembered" | "json";
-
 /** Measures one path (its corpus rebuilt from the same seed) and prints its Figure as JSON. */
 async function measureOwnPath(path: OwnPath): Promise<void> {
   // Warm-up: the JIT compiles the path before it is timed.
   let figure: Figure;
   switch (path) {
     case "new":
-      parseNew(newLines.slice(0, 2000));
-      figure = await best(newText.length, () => parseNew(newLines));
+    case "new-unremembered": {
+      const parse = path === "new" ? parseNew : parseNewUnremembered;
+      parse(newLines.slice(0, 2000));
+      figure = await best(newText.length, () => parse(newLines));
       break;
-    case "new-unremembered":
-      parseNewUnremembered(newLines.slice(0, 2000));
-      figure = await best(newText.length, () => parseNewUnremembered(newLines));
-      break;
+    }
     case "old":
       await parseOld([Buffer.from(`${oldAds.slice(0, 2000).join("\n")}\n`, "latin1")]);
       figure = await best(oldBytes.length, () => parseOld(oldChunks));
@@ -348,15 +347,16 @@ const names: Record<AnchorMode, string> = {
   old: "old syntax, parseOldAds",
   expr: "expressions, parseExpression",
 };
+/** A row of ours: its figures and its ratios to libclassad's `mode` and to JSON.parse. */
+const ourRow = (label: string, f: Figure, mode: AnchorMode): string[] => [
+  label,
+  mbPerSecond(f).toFixed(1),
+  Math.round(perSecond(f)).toString(),
+  ratio(mbPerSecond(f), anchorRate(mode)),
+  ratio(mbPerSecond(f), mbPerSecond(json)),
+];
 for (const mode of ["new", "old", "expr"] as const) {
-  const f = ours[mode];
-  rows.push([
-    names[mode],
-    mbPerSecond(f).toFixed(1),
-    Math.round(perSecond(f)).toString(),
-    ratio(mbPerSecond(f), anchorRate(mode)),
-    ratio(mbPerSecond(f), mbPerSecond(json)),
-  ]);
+  rows.push(ourRow(names[mode], ours[mode], mode));
   const figures = anchorFigures.get(mode);
   if (figures !== undefined) {
     const c: Figure = { units: figures.units, bytes: figures.bytes, ms: figures.bestMs };
@@ -368,15 +368,7 @@ for (const mode of ["new", "old", "expr"] as const) {
       ratio(mbPerSecond(c), mbPerSecond(json)),
     ]);
   }
-  if (mode === "new") {
-    rows.push([
-      "  ours, nothing taken from the ad before",
-      mbPerSecond(newUnremembered).toFixed(1),
-      Math.round(perSecond(newUnremembered)).toString(),
-      ratio(mbPerSecond(newUnremembered), anchorRate("new")),
-      ratio(mbPerSecond(newUnremembered), mbPerSecond(json)),
-    ]);
-  }
+  if (mode === "new") rows.push(ourRow("  ours, nothing taken from the ad before", newUnremembered, mode));
 }
 rows.push([
   "JSON.parse, same ads as JSON lines",
